@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { registerLocalCommand } from './commands/local.js';
+import { VERSION } from './version.js';
+
+/**
+ * Builds the `sgk` command line. Each module adds its own sub-command.
+ *
+ * @example
+ * ```ts
+ * await createProgram().parseAsync(['node', 'sgk', '--version']);
+ * ```
+ */
+export function createProgram(): Command {
+  const program = new Command('sgk')
+    .description('serverless-game-kit: run the local stack and manage game backends on AWS')
+    .version(VERSION, '-v, --version', 'print the version')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  registerLocalCommand(program);
+  return program;
+}

@@ -1,0 +1,14 @@
+export { GameKitError, isGameKitError } from '../core/errors.js';
+export { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './client-config.js';
+export type { LocalClientConfig } from './client-config.js';
+export { createLocalAwsClients } from './clients.js';
+export type { LocalAwsClients, LocalEndpoints } from './clients.js';
+export { findDynamoDbLocalJar, startDynamoDbLocal } from './dynamodb-local.js';
+export type { DynamoDbLocal, DynamoDbLocalOptions } from './dynamodb-local.js';
+export { LocalServiceError } from './errors.js';
+export type { LocalServiceErrorCode } from './errors.js';
+export { getFreePort } from './free-port.js';
+export { findJava } from './java.js';
+export type { JavaRuntime } from './java.js';
+export { startS3Local } from './s3-local.js';
+export type { S3Local, S3LocalOptions } from './s3-local.js';
