@@ -7,7 +7,9 @@ export type LocalServiceErrorCode =
   | 'S3RVER_NOT_FOUND'
   | 'START_TIMEOUT'
   | 'START_FAILED'
-  | 'INVALID_OPTIONS';
+  | 'INVALID_OPTIONS'
+  | 'STREAM_NOT_IDLE'
+  | 'STOPPED';
 
 /**
  * A local AWS-compatible service (DynamoDB Local, the S3 server) failed to start or was misconfigured.

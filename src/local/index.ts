@@ -12,3 +12,23 @@ export { findJava } from './java.js';
 export type { JavaRuntime } from './java.js';
 export { startS3Local } from './s3-local.js';
 export type { S3Local, S3LocalOptions } from './s3-local.js';
+export { startLocalStack } from './stack/start-local-stack.js';
+export type { LocalStack } from './stack/start-local-stack.js';
+export { startHttpGateway } from './stack/http-gateway.js';
+export type { HttpGateway, HttpGatewayOptions } from './stack/http-gateway.js';
+export { startWebSocketGateway } from './stack/websocket-gateway.js';
+export type {
+  WebSocketConnectEvent,
+  WebSocketDisconnectEvent,
+  WebSocketGateway,
+  WebSocketGatewayOptions,
+  WebSocketMessageEvent,
+} from './stack/websocket-gateway.js';
+export { startStreamSource } from './stack/stream-source.js';
+export type { StreamSource, StreamSourceOptions } from './stack/stream-source.js';
+export { createLocalTable } from './stack/tables.js';
+export { createLambdaContext, invokeFunction, resolveFunction } from './stack/invoke.js';
+export type { InvocationOutcome, ResolvedFunction } from './stack/invoke.js';
+export type * from './stack/types.js';
+export { defaultLocalStackConfig } from './default-config.js';
+export { loadLocalStackConfig } from './stack/load-config.js';

@@ -28,9 +28,21 @@ describe('sgk', () => {
     expect(stdout).toMatch(/local/);
   });
 
-  it('starts the local services, prints their endpoints and stops with --once', async () => {
-    const { stdout } = await sgk('local', '--once');
+  it('starts the local stack, prints its endpoints and stops with --once', async () => {
+    const { stdout } = await sgk('local', '--once', '--quiet');
+    expect(stdout).toMatch(/HTTP API.*http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toMatch(/WebSocket API.*ws:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toMatch(/DynamoDB Local.*http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toMatch(/S3.*http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('starts the stack from a config module', async () => {
+    const { stdout } = await sgk(
+      'local',
+      '--config',
+      join(root, 'test', 'local', 'fixtures', 'stack-config.ts'),
+      '--once',
+    );
+    expect(stdout).toMatch(/Local stack ready/);
   });
 });

@@ -28,7 +28,9 @@ function attributeDefinitions(table: LocalTable): AttributeDefinition[] {
   for (const key of keys) {
     const seen = byName.get(key.name);
     if (seen && seen.type !== key.type) {
-      throw new Error(`Table ${table.name}: attribute ${key.name} is declared as both ${seen.type} and ${key.type}`);
+      throw new Error(
+        `Table ${table.name}: attribute ${key.name} is declared as both ${seen.type} and ${key.type}`,
+      );
     }
     byName.set(key.name, key);
   }
@@ -47,7 +49,10 @@ function attributeDefinitions(table: LocalTable): AttributeDefinition[] {
  * });
  * ```
  */
-export async function createLocalTable(client: DynamoDBClient, table: LocalTable): Promise<string | undefined> {
+export async function createLocalTable(
+  client: DynamoDBClient,
+  table: LocalTable,
+): Promise<string | undefined> {
   try {
     await client.send(
       new CreateTableCommand({
@@ -69,7 +74,8 @@ export async function createLocalTable(client: DynamoDBClient, table: LocalTable
       }),
     );
   } catch (error) {
-    if (!(error instanceof ResourceInUseException || (error as Error).name === 'ResourceInUseException')) throw error;
+    if (!(error instanceof ResourceInUseException || (error as Error).name === 'ResourceInUseException'))
+      throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: table.name });
   if (table.ttlAttribute) {

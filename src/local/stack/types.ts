@@ -81,8 +81,14 @@ export interface LocalIamIdentity {
  */
 export type LocalIamAuthorizer = (request: {
   method: string;
+  /** The path as sent (still URL-encoded), as SigV4 signs it. */
   path: string;
+  /** Lower-cased header names. */
   headers: Record<string, string>;
+  /** The query string as sent, without `?`. */
+  rawQueryString: string;
+  /** The request body's bytes (SigV4 signs their hash). */
+  body: Uint8Array;
 }) => LocalIamIdentity | undefined | Promise<LocalIamIdentity | undefined>;
 
 /** One HTTP route: a function, and whether it needs IAM authorization. */

@@ -1,0 +1,148 @@
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { LOCAL_REGION } from '../client-config.js';
+import { createLocalAwsClients } from '../clients.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb-local.js';
+import { LocalServiceError } from '../errors.js';
+import { type S3Local, startS3Local } from '../s3-local.js';
+import { type HttpGateway, startHttpGateway } from './http-gateway.js';
+import { resolveFunction } from './invoke.js';
+import { type StreamSource, startStreamSource } from './stream-source.js';
+import { createLocalTable } from './tables.js';
+import type { LocalStackConfig, LocalStackEnvironment } from './types.js';
+import { type WebSocketGateway, startWebSocketGateway } from './websocket-gateway.js';
+
+/** A running local stack, see {@link startLocalStack}. */
+export interface LocalStack extends LocalStackEnvironment {
+  /** Resolves once every stream poller has delivered all records written so far (for tests and scripts). */
+  streamsIdle(timeoutMs?: number): Promise<void>;
+  /** Number of open WebSocket connections. */
+  connectionCount(): number;
+  /** Stops every poller, gateway, server and child process it started. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a game backend on this machine with no AWS account: DynamoDB Local and an S3 server (or ones already
+ * running), the tables and buckets of `config`, an API Gateway-compatible HTTP gateway and WebSocket gateway
+ * (with the `@connections` management endpoint), and DynamoDB Streams pollers that invoke stream handlers like
+ * Lambda event source mappings. Handlers are the same factories a deployment uses, built by
+ * `config.functions` once the endpoints are known. Everything listens on 127.0.0.1 on free ports.
+ *
+ * @throws {LocalServiceError} when a service cannot start; whatever had started is stopped again.
+ * @example
+ * ```ts
+ * import { startLocalStack } from 'serverless-game-kit/local';
+ *
+ * const stack = await startLocalStack({
+ *   functions: () => ({ http: { 'GET /hello': async () => ({ statusCode: 200, body: 'hi' }) } }),
+ * });
+ * console.log(await (await fetch(`${stack.endpoints.http}/hello`)).text());
+ * await stack.stop();
+ * ```
+ */
+export async function startLocalStack(config: LocalStackConfig = {}): Promise<LocalStack> {
+  const log = config.log ?? ((line: string) => console.log(line));
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    const pending = cleanups.splice(0).reverse();
+    for (const cleanup of pending) {
+      await cleanup().catch((error: unknown) => log(`stop: ${String(error)}`));
+    }
+  };
+
+  try {
+    const [dynamodbEndpoint, s3Endpoint] = await Promise.all([
+      config.services?.dynamodbEndpoint ??
+        startDynamoDbLocal(config.services?.dynamodb).then((service: DynamoDbLocal) => {
+          cleanups.push(() => service.stop());
+          return service.endpoint;
+        }),
+      config.services?.s3Endpoint ??
+        startS3Local(config.services?.s3).then((service: S3Local) => {
+          cleanups.push(() => service.stop());
+          return service.endpoint;
+        }),
+    ]);
+    const clients = createLocalAwsClients({ dynamodb: dynamodbEndpoint, s3: s3Endpoint });
+    cleanups.push(async () => clients.destroy());
+
+    const streamArns: Record<string, string> = {};
+    await Promise.all(
+      (config.tables ?? []).map(async (table) => {
+        const streamArn = await createLocalTable(clients.dynamodb, table);
+        if (streamArn) streamArns[table.name] = streamArn;
+      }),
+    );
+    for (const bucket of config.buckets ?? []) {
+      await clients.s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+      });
+    }
+
+    const http: HttpGateway = await startHttpGateway({
+      ...config.http,
+      s3Client: clients.s3,
+      region: LOCAL_REGION,
+      log,
+    });
+    cleanups.push(() => http.stop());
+    const websocket: WebSocketGateway = await startWebSocketGateway({
+      ...config.websocket,
+      region: LOCAL_REGION,
+      log,
+    });
+    cleanups.push(() => websocket.stop());
+
+    const environment: LocalStackEnvironment = {
+      region: LOCAL_REGION,
+      endpoints: {
+        dynamodb: dynamodbEndpoint,
+        s3: s3Endpoint,
+        http: http.url,
+        websocket: websocket.url,
+        connections: websocket.connectionsEndpoint,
+        ...(http.cdnUrl ? { cdn: http.cdnUrl } : {}),
+      },
+      clients,
+      streamArns,
+    };
+
+    const functions = (await config.functions?.(environment)) ?? {};
+    http.setRoutes(functions.http ?? {});
+    websocket.setRoutes(functions.websocket ?? {});
+
+    const sources: StreamSource[] = [];
+    for (const subscription of functions.streams ?? []) {
+      const streamArn = streamArns[subscription.table];
+      if (!streamArn) {
+        throw new LocalServiceError(
+          'INVALID_OPTIONS',
+          `A stream handler subscribes to table "${subscription.table}", which has no stream: declare it in config.tables with a stream view type.`,
+        );
+      }
+      const source = startStreamSource({
+        ...subscription,
+        tableName: subscription.table,
+        streamArn,
+        fn: resolveFunction(subscription.function, `${subscription.table}-stream`, 60_000),
+        streams: clients.streams,
+        log,
+      });
+      sources.push(source);
+      cleanups.push(() => source.stop());
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      ...environment,
+      streamsIdle: async (timeoutMs?: number) => {
+        await Promise.all(sources.map((source) => source.idle(timeoutMs)));
+      },
+      connectionCount: () => websocket.connectionCount(),
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
