@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/cdk.out/**', 'examples/**/dist/**', 'tools/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '**/cdk.out/**',
+      'examples/**/dist/**',
+      'tools/**',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {

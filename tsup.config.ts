@@ -1,27 +1,37 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /**
- * One entry per public subpath. Dependencies stay external (the consumer's bundler or Node resolves them);
- * each subpath is its own entry so a Lambda bundle or a browser bundle pulls only the module it imports.
+ * One entry per public subpath, so a Lambda bundle or a browser bundle pulls only the module it imports.
+ * Every bare import stays external (the consumer's bundler or Node resolves it), except that the CommonJS build
+ * inlines the few dependencies that ship only as ES modules, so `require()` works on every Node 20.
  */
 const entry = {
   'hangul/index': 'src/hangul/index.ts',
   'local/index': 'src/local/index.ts',
 };
 
+const ESM_ONLY_DEPENDENCIES = ['p-limit', 'yocto-queue', 'jose'];
+const BARE_IMPORT = /^[^./]/;
+
+const shared: Options = {
+  entry,
+  dts: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  shims: true,
+  treeshake: true,
+  outDir: 'dist',
+};
+
 export default defineConfig([
+  { ...shared, format: ['esm'], external: [BARE_IMPORT] },
   {
-    entry,
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: 'node20',
-    platform: 'node',
-    splitting: true,
-    shims: true,
-    treeshake: true,
-    outDir: 'dist',
+    ...shared,
+    format: ['cjs'],
+    external: [BARE_IMPORT],
+    noExternal: ESM_ONLY_DEPENDENCIES,
   },
   {
     entry: { cli: 'src/cli/main.ts' },
@@ -30,6 +40,7 @@ export default defineConfig([
     platform: 'node',
     sourcemap: true,
     outDir: 'dist',
+    external: [BARE_IMPORT],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);
