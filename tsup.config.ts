@@ -7,6 +7,8 @@ import { defineConfig, type Options } from 'tsup';
  */
 const entry = {
   'hangul/index': 'src/hangul/index.ts',
+  'auth/index': 'src/auth/index.ts',
+  'auth/lambda': 'src/auth/lambda.ts',
   'local/index': 'src/local/index.ts',
 };
 

@@ -32,3 +32,4 @@ export type { InvocationOutcome, ResolvedFunction } from './stack/invoke.js';
 export type * from './stack/types.js';
 export { defaultLocalStackConfig } from './default-config.js';
 export { loadLocalStackConfig } from './stack/load-config.js';
+export * from './auth/index.js';
