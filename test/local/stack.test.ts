@@ -1,3 +1,4 @@
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
@@ -5,12 +6,16 @@ import {
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, DynamoDBStreamEvent } from 'aws-lambda';
+import { AwsClient } from 'aws4fetch';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
+import { KakaoCognitoAuth } from '../../src/auth/client.js';
+import { createKakaoAuthHandler } from '../../src/auth/kakao-auth-handler.js';
 import { localClientConfig } from '../../src/local/client-config.js';
 import { type LocalStack, startLocalStack } from '../../src/local/stack/start-local-stack.js';
+import type { LocalIamIdentity } from '../../src/local/stack/types.js';
 import type { WebSocketMessageEvent } from '../../src/local/stack/websocket-gateway.js';
 import { uniqueName } from '../support/aws.js';
 
@@ -54,7 +59,7 @@ describe('startLocalStack with its own services', () => {
       stack.endpoints.http,
       stack.endpoints.connections,
     ];
-    await stack.stop();
+    await stack?.stop();
     for (const url of urls) expect(await portIsOpen(url)).toBe(false);
     expect(childPids()).toEqual(before);
   });
@@ -121,7 +126,7 @@ describe('startLocalStack', () => {
   });
 
   afterAll(async () => {
-    await stack.stop();
+    await stack?.stop();
   });
 
   it('runs an HTTP handler that writes to DynamoDB, and the stream handler sees the write', async () => {
@@ -169,5 +174,61 @@ describe('startLocalStack', () => {
 
   it('logs one line per invocation', () => {
     expect(lines.some((line) => line.includes('λ'))).toBe(true);
+  });
+});
+
+describe('startLocalStack with local identity providers', () => {
+  const poolId = 'ap-northeast-2:00000000-0000-4000-8000-000000000001';
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      services: { dynamodbEndpoint: inject('dynamodbEndpoint'), s3Endpoint: inject('s3Endpoint') },
+      identity: { kakao: { defaultAppId: 4242 }, cognito: true },
+      functions: (env) => ({
+        http: {
+          'POST /auth/kakao': createKakaoAuthHandler({
+            identityPoolId: poolId,
+            developerProviderName: 'gamingonaws.auth',
+            kakaoAppIds: [4242],
+            kakaoApiBaseUrl: env.endpoints.kakao,
+            cognitoIdentityClient: new CognitoIdentityClient(localClientConfig(env.endpoints.cognito ?? '')),
+          }),
+          'GET /whoami': {
+            auth: 'iam',
+            handler: (event: { requestContext: { authorizer: { iam: LocalIamIdentity } } }) => ({
+              identityId: event.requestContext.authorizer.iam.cognitoIdentity?.identityId,
+            }),
+          },
+        },
+      }),
+      log: () => undefined,
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses an unsigned request to an IAM route', async () => {
+    expect((await fetch(`${stack.endpoints.http}/whoami`)).status).toBe(403);
+  });
+
+  it('lets a player signed in with a local Kakao token call an IAM route as their identity', async () => {
+    const player = new KakaoCognitoAuth({
+      authEndpoint: `${stack.endpoints.http}/auth/kakao`,
+      region: stack.region,
+      cognitoEndpoint: stack.endpoints.cognito,
+    });
+    const session = await player.signIn(stack.identity.kakao!.mintToken({ kakaoId: 77 }));
+    const credentials = await player.credentialProvider();
+    const signer = new AwsClient({
+      ...credentials,
+      service: 'execute-api',
+      region: stack.region,
+      retries: 0,
+    });
+    const response = await signer.fetch(`${stack.endpoints.http}/whoami`);
+    expect(await response.json()).toEqual({ identityId: session.identityId });
   });
 });

@@ -1,4 +1,6 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { type LocalCognito, startLocalCognito } from '../auth/cognito-server.js';
+import { type LocalKakao, startLocalKakao } from '../auth/kakao-server.js';
 import { LOCAL_REGION } from '../client-config.js';
 import { createLocalAwsClients } from '../clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb-local.js';
@@ -79,8 +81,10 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
       });
     }
 
+    const identity = await startIdentityProviders(config, log, cleanups);
     const http: HttpGateway = await startHttpGateway({
       ...config.http,
+      authorizer: config.http?.authorizer ?? identity.cognito?.authorizer,
       s3Client: clients.s3,
       region: LOCAL_REGION,
       log,
@@ -102,7 +106,10 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
         websocket: websocket.url,
         connections: websocket.connectionsEndpoint,
         ...(http.cdnUrl ? { cdn: http.cdnUrl } : {}),
+        ...(identity.kakao ? { kakao: identity.kakao.endpoint } : {}),
+        ...(identity.cognito ? { cognito: identity.cognito.endpoint } : {}),
       },
+      identity,
       clients,
       streamArns,
     };
@@ -145,4 +152,24 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
     await stopAll();
     throw error;
   }
+}
+
+async function startIdentityProviders(
+  config: LocalStackConfig,
+  log: (line: string) => void,
+  cleanups: Array<() => Promise<void>>,
+): Promise<{ kakao?: LocalKakao; cognito?: LocalCognito }> {
+  const options = config.identity ?? {};
+  const identity: { kakao?: LocalKakao; cognito?: LocalCognito } = {};
+  if (options.kakao) {
+    const kakao = await startLocalKakao({ log, ...(options.kakao === true ? {} : options.kakao) });
+    cleanups.push(() => kakao.stop());
+    identity.kakao = kakao;
+  }
+  if (options.cognito) {
+    const cognito = await startLocalCognito({ log, ...(options.cognito === true ? {} : options.cognito) });
+    cleanups.push(() => cognito.stop());
+    identity.cognito = cognito;
+  }
+  return identity;
 }

@@ -1,4 +1,6 @@
 import type { Context } from 'aws-lambda';
+import type { LocalCognito, LocalCognitoOptions } from '../auth/cognito-server.js';
+import type { LocalKakao, LocalKakaoOptions } from '../auth/kakao-server.js';
 import type { LocalAwsClients } from '../clients.js';
 import type { DynamoDbLocalOptions } from '../dynamodb-local.js';
 import type { S3LocalOptions } from '../s3-local.js';
@@ -165,7 +167,13 @@ export interface LocalStackEnvironment {
     connections: string;
     /** Base URL of the CDN route, when configured: `http://127.0.0.1:4010/cdn`. */
     cdn?: string;
+    /** Base URL of the local Kakao API (`kakaoApiBaseUrl`), when `identity.kakao` is on. */
+    kakao?: string;
+    /** The local Cognito Identity endpoint, when `identity.cognito` is on. */
+    cognito?: string;
   };
+  /** The local identity providers, when configured: mint Kakao tokens, look up identities. */
+  identity: { kakao?: LocalKakao; cognito?: LocalCognito };
   /** Real AWS SDK clients pointed at the local services. */
   clients: LocalAwsClients;
   /** Stream ARN per table that has a stream. */
@@ -180,6 +188,11 @@ export interface LocalStackConfig {
   websocket?: LocalWebSocketConfig;
   /** Builds the functions once the endpoints exist (handlers need table names and endpoints). */
   functions?: (environment: LocalStackEnvironment) => LocalFunctions | Promise<LocalFunctions>;
+  /**
+   * Local identity providers: a Kakao token-info API and a Cognito Identity endpoint. With `cognito` on and no
+   * `http.authorizer`, IAM-authorized routes accept requests signed with the credentials it issues.
+   */
+  identity?: { kakao?: boolean | LocalKakaoOptions; cognito?: boolean | LocalCognitoOptions };
   /** Reuse running services instead of starting new ones (e.g. the test run's global ones). */
   services?: {
     dynamodbEndpoint?: string;
