@@ -9,6 +9,8 @@ const entry = {
   'hangul/index': 'src/hangul/index.ts',
   'auth/index': 'src/auth/index.ts',
   'auth/lambda': 'src/auth/lambda.ts',
+  'scores/index': 'src/scores/index.ts',
+  'scores/lambda': 'src/scores/lambda.ts',
   'local/index': 'src/local/index.ts',
 };
 

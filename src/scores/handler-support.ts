@@ -1,0 +1,90 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ApiGatewayEvent } from '../core/lambda/http-request.js';
+import { RequestError } from '../core/lambda/http-request.js';
+import { errorResponse, type HttpResult } from '../core/lambda/http-response.js';
+import { isGameKitError } from '../core/errors.js';
+import { SCORES_ERROR_STATUS, ScoresError } from './errors.js';
+
+/** An HTTP handler of the scores module: an API Gateway proxy event (HTTP API 2.0 or REST API 1.0) in, a JSON result out. */
+export type ScoresHttpHandler = (event: ApiGatewayEvent, context?: unknown) => Promise<HttpResult>;
+
+/** Where a handler reports failures it answered with 500: `(message, error)`. Default `console.error`. */
+export type ScoresLogger = (message: string, error?: unknown) => void;
+
+/** Options every scores handler takes for its DynamoDB client. */
+export interface DynamoDbClientOption {
+  /** The client to use; default: `new DynamoDBClient({})` (region and credentials from the Lambda environment). Never destroyed by the handler. */
+  dynamodb?: DynamoDBClient;
+}
+
+/**
+ * The injected client, or a default one built once at cold start.
+ *
+ * @example
+ * ```ts
+ * const dynamodb = resolveDynamoDbClient(options);
+ * ```
+ */
+export function resolveDynamoDbClient(options: DynamoDbClientOption): DynamoDBClient {
+  if (options.dynamodb !== undefined && typeof (options.dynamodb as { send?: unknown }).send !== 'function') {
+    throw new ScoresError(
+      'INVALID_OPTIONS',
+      'dynamodb must be a DynamoDBClient from @aws-sdk/client-dynamodb.',
+    );
+  }
+  return options.dynamodb ?? new DynamoDBClient({});
+}
+
+/**
+ * Runs a request, answering typed errors as `{ error: { code, message } }` with their status, and anything else
+ * as 500 `INTERNAL` (logged, details never sent to the caller).
+ *
+ * @example
+ * ```ts
+ * return answerErrors(log, async () => jsonResponse(200, await work()));
+ * ```
+ */
+export async function answerErrors(log: ScoresLogger, work: () => Promise<HttpResult>): Promise<HttpResult> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ScoresError) {
+      const headers: Record<string, string> =
+        error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+      return errorResponse(SCORES_ERROR_STATUS[error.code], error.code, error.message, headers);
+    }
+    if (error instanceof RequestError || (isGameKitError(error, 'RequestError') && 'statusCode' in error)) {
+      const requestError = error as RequestError;
+      return errorResponse(requestError.statusCode, requestError.code, requestError.message);
+    }
+    log('scores handler failed', error);
+    return errorResponse(500, 'INTERNAL', 'The request failed; try again later.');
+  }
+}
+
+/**
+ * Parses an integer query parameter within bounds, or returns `fallback` when it is absent.
+ *
+ * @throws {ScoresError} `INVALID_QUERY`
+ * @example
+ * ```ts
+ * const limit = integerParameter(query.limit, 'limit', { min: 1, max: 100, fallback: 10 });
+ * ```
+ */
+export function integerParameter(
+  raw: string | undefined,
+  name: string,
+  bounds: { min: number; max: number; fallback: number },
+): number {
+  if (raw === undefined || raw === '') return bounds.fallback;
+  if (!/^\d{1,9}$/.test(raw))
+    throw new ScoresError('INVALID_QUERY', `${name} must be an integer from ${bounds.min} to ${bounds.max}.`);
+  const value = Number(raw);
+  if (value < bounds.min || value > bounds.max) {
+    throw new ScoresError('INVALID_QUERY', `${name} must be an integer from ${bounds.min} to ${bounds.max}.`);
+  }
+  return value;
+}
+
+/** `console.error`, the default {@link ScoresLogger}. */
+export const defaultScoresLogger: ScoresLogger = (message, error) => console.error(message, error);
