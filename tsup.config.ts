@@ -11,6 +11,8 @@ const entry = {
   'auth/lambda': 'src/auth/lambda.ts',
   'scores/index': 'src/scores/index.ts',
   'scores/lambda': 'src/scores/lambda.ts',
+  'quiz/index': 'src/quiz/index.ts',
+  'quiz/lambda': 'src/quiz/lambda.ts',
   'local/index': 'src/local/index.ts',
 };
 
