@@ -13,6 +13,7 @@ const entry = {
   'scores/lambda': 'src/scores/lambda.ts',
   'quiz/index': 'src/quiz/index.ts',
   'quiz/lambda': 'src/quiz/lambda.ts',
+  'patch/index': 'src/patch/index.ts',
   'local/index': 'src/local/index.ts',
 };
 

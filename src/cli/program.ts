@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerLocalCommand } from './commands/local.js';
+import { registerPatchCommand } from './commands/patch.js';
 import { VERSION } from './version.js';
 
 /**
@@ -17,5 +18,6 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   registerLocalCommand(program);
+  registerPatchCommand(program);
   return program;
 }

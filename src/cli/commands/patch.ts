@@ -1,0 +1,459 @@
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FetchLike } from '../../core/client/request-json.js';
+import {
+  type AddressingMode,
+  type PatchProgress,
+  PatchPublisher,
+  PatchUpdater,
+  type PublishPlan,
+  generateSigningKeyPair,
+} from '../../patch/index.js';
+
+/** Where `sgk patch` writes and what it talks to; tests pass their own. */
+export interface PatchCommandIo {
+  stdout?: { write(text: string): unknown };
+  /** Progress bars go here, only when it is a TTY. */
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  fetch?: FetchLike;
+  /** Builds the S3 client from the command's options; default `new S3Client(config)`. */
+  createS3?: (config: S3ClientConfig) => S3Client;
+  createCloudFront?: () => CloudFrontClient;
+}
+
+interface BucketOptions {
+  bucket: string;
+  prefix: string;
+  endpoint?: string;
+  region?: string;
+  distributionId?: string;
+  wait?: boolean;
+  signingKey?: string;
+  keyId?: string;
+  pointerTtl?: number;
+  json?: boolean;
+}
+
+interface PublishCommandOptions extends BucketOptions {
+  mode: AddressingMode;
+  dryRun?: boolean;
+  release?: string;
+  ignore?: string[];
+  concurrency?: number;
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+function addBucketOptions(command: Command): Command {
+  return command
+    .requiredOption('--bucket <name>', 'S3 bucket holding the releases')
+    .option('--prefix <prefix>', 'folder in the bucket', '')
+    .option('--endpoint <url>', 'S3-compatible endpoint (path-style), e.g. the local stack or MinIO')
+    .option('--region <region>', 'AWS region (default: from the AWS config/environment)')
+    .option('--distribution-id <id>', 'CloudFront distribution: invalidate version.json after publishing')
+    .option('--wait', 'wait until the CloudFront invalidation completes')
+    .option('--signing-key <file>', 'Ed25519 private key (PEM) to sign manifests and the pointer')
+    .option('--key-id <id>', 'key id stored in signatures')
+    .option(
+      '--pointer-ttl <seconds>',
+      'version.json expires after this many seconds (needs re-publishing)',
+      positiveInteger,
+    )
+    .option('--json', 'print the result as JSON');
+}
+
+/**
+ * Adds `sgk patch` with `publish`, `status`, `pull`, `rollback` and `keygen`. S3 credentials come from the default
+ * AWS chain (environment, profiles, SSO, instance roles); `--endpoint` targets any S3-compatible store.
+ *
+ * @example
+ * ```ts
+ * import { Command } from 'commander';
+ * import { registerPatchCommand } from './commands/patch.js';
+ *
+ * const program = new Command('sgk');
+ * registerPatchCommand(program);
+ * await program.parseAsync(['node', 'sgk', 'patch', 'pull', 'https://cdn.example.com/update', './game']);
+ * ```
+ */
+export function registerPatchCommand(program: Command, io: PatchCommandIo = {}): void {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const print = (text: string): void => void stdout.write(`${text}\n`);
+
+  const progressBar = (): { update: (progress: PatchProgress) => void; stop: () => void } => {
+    if (!stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: stderr,
+        format: ' {phase} |{bar}| {percentage}% | {files}/{totalFiles} files | {done}/{total}',
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let phase = '';
+    let running = false;
+    return {
+      update: (progress) => {
+        const payload = {
+          phase: progress.phase.padEnd(10),
+          files: progress.files,
+          totalFiles: progress.totalFiles,
+          done: formatBytes(progress.bytes),
+          total: formatBytes(progress.totalBytes),
+        };
+        const total = Math.max(progress.totalBytes, 1);
+        if (progress.phase !== phase) {
+          if (running) bar.stop();
+          phase = progress.phase;
+          bar.start(total, progress.bytes, payload);
+          running = true;
+        } else {
+          bar.setTotal(total);
+          bar.update(progress.bytes, payload);
+        }
+      },
+      stop: () => {
+        if (running) bar.stop();
+        running = false;
+      },
+    };
+  };
+
+  const publisherFor = async (
+    options: BucketOptions & { mode?: AddressingMode; ignore?: string[]; concurrency?: number },
+  ) => {
+    const config: S3ClientConfig = options.endpoint
+      ? {
+          endpoint: options.endpoint,
+          forcePathStyle: true,
+          region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }
+      : options.region
+        ? { region: options.region }
+        : {};
+    const s3 = io.createS3 ? io.createS3(config) : new S3Client(config);
+    const cloudFront = options.distributionId
+      ? (io.createCloudFront?.() ?? new CloudFrontClient({}))
+      : undefined;
+    const signingKey = options.signingKey ? await readFile(options.signingKey, 'utf8') : undefined;
+    const publisher = new PatchPublisher({
+      s3,
+      bucket: options.bucket,
+      prefix: options.prefix,
+      ...(options.mode ? { mode: options.mode } : {}),
+      ...(options.distributionId ? { distributionId: options.distributionId, cloudFront } : {}),
+      waitForInvalidation: options.wait ?? false,
+      ...(signingKey ? { signingKey } : {}),
+      ...(options.keyId ? { keyId: options.keyId } : {}),
+      ...(options.pointerTtl ? { pointerTtlMs: options.pointerTtl * 1000 } : {}),
+      ...(options.ignore ? { scan: { ignore: options.ignore } } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
+    return {
+      publisher,
+      close: () => {
+        s3.destroy();
+        cloudFront?.destroy();
+      },
+    };
+  };
+
+  const planTable = (plan: PublishPlan): string => {
+    const table = new Table({ head: ['', 'files'] });
+    table.push(
+      ['added', plan.added.length],
+      ['changed', plan.changed.length],
+      ['removed', plan.removed.length],
+      ['unchanged', plan.unchanged.length],
+      ['objects to upload', `${plan.uploads.length} (${formatBytes(plan.uploadBytes)})`],
+    );
+    return table.toString();
+  };
+
+  const patch = program
+    .command('patch')
+    .description('publish game client releases to S3 + CloudFront and pull them into an install folder');
+
+  addBucketOptions(
+    patch
+      .command('publish')
+      .description('upload what changed in <dir> as a new release, then point version.json at it')
+      .argument('<dir>', 'folder to publish')
+      .addOption(
+        new Option('--mode <mode>', 'object addressing').choices(['content', 'versionId']).default('content'),
+      )
+      .option('--dry-run', 'show the plan, upload nothing')
+      .option('--release <id>', 'release id (default r<sequence>-<timestamp>)')
+      .option('--ignore <glob...>', 'leave out matching files (picomatch globs)')
+      .option('--concurrency <n>', 'parallel uploads', positiveInteger),
+  ).action(async (dir: string, options: PublishCommandOptions) => {
+    const { publisher, close } = await publisherFor(options);
+    const bar = progressBar();
+    try {
+      await publisher.scan(dir, {
+        onProgress: (p) =>
+          bar.update({
+            phase: 'scan',
+            files: p.files,
+            totalFiles: p.totalFiles,
+            bytes: p.bytes,
+            totalBytes: 0,
+          }),
+      });
+      const result = await publisher.publish({
+        dryRun: options.dryRun ?? false,
+        ...(options.release ? { release: options.release } : {}),
+        onProgress: bar.update,
+      });
+      bar.stop();
+      if (options.json) {
+        const { plan, manifest: _manifest, ...rest } = result;
+        print(
+          JSON.stringify(
+            {
+              ...rest,
+              plan: {
+                ...plan,
+                uploads: plan.uploads.map((u) => ({ key: u.key, size: u.size, paths: u.paths })),
+                files: undefined,
+              },
+            },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      print(planTable(result.plan));
+      const summary = new Table();
+      summary.push(
+        { release: result.release },
+        { sequence: result.sequence },
+        { 'previous release': result.previousRelease ?? '-' },
+        {
+          uploaded: result.dryRun
+            ? 'nothing (dry run)'
+            : `${result.uploadedFiles} objects, ${formatBytes(result.uploadedBytes)}`,
+        },
+        { manifest: `s3://${options.bucket}/${result.manifestKey}` },
+        { invalidation: result.invalidationId ?? '-' },
+      );
+      print(summary.toString());
+      print(result.dryRun ? 'Dry run: nothing was uploaded.' : `Published ${result.release}.`);
+    } finally {
+      bar.stop();
+      close();
+    }
+  });
+
+  addBucketOptions(
+    patch
+      .command('rollback')
+      .description(
+        'point version.json back at an earlier release (no upload; a higher sequence, signed again)',
+      )
+      .argument('<release>', 'release id to make current'),
+  ).action(async (release: string, options: BucketOptions) => {
+    const { publisher, close } = await publisherFor(options);
+    try {
+      const result = await publisher.rollback(release);
+      if (options.json) {
+        print(JSON.stringify(result, null, 2));
+        return;
+      }
+      const table = new Table();
+      table.push(
+        { release: result.release },
+        { sequence: result.sequence },
+        { 'replaced release': result.previousRelease },
+        { invalidation: result.invalidationId ?? '-' },
+      );
+      print(table.toString());
+      print(`version.json now points at ${result.release}.`);
+    } finally {
+      close();
+    }
+  });
+
+  const updaterFor = async (
+    cdnUrl: string,
+    dir: string,
+    options: { prefix?: string; publicKey?: string; concurrency?: number },
+  ): Promise<PatchUpdater> =>
+    new PatchUpdater({
+      cdnUrl,
+      prefix: options.prefix ?? '',
+      installDir: dir,
+      ...(options.publicKey ? { publicKey: await readFile(options.publicKey, 'utf8') } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+    });
+
+  patch
+    .command('pull')
+    .description('update <dir> to the release published at <cdn-url> (verified, resumable, atomic)')
+    .argument('<cdn-url>', 'CDN base URL (the prefix may be part of it)')
+    .argument('<dir>', 'install folder')
+    .option('--prefix <prefix>', 'folder under the CDN URL', '')
+    .option('--public-key <file>', 'Ed25519 public key (PEM): refuse unsigned or tampered releases')
+    .option('--concurrency <n>', 'parallel downloads', positiveInteger)
+    .option('--check', 'only show what would change')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        cdnUrl: string,
+        dir: string,
+        options: {
+          prefix?: string;
+          publicKey?: string;
+          concurrency?: number;
+          check?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const updater = await updaterFor(cdnUrl, dir, options);
+        const plan = await updater.check();
+        if (options.check) {
+          const summary = {
+            release: plan.release,
+            installed: plan.installedRelease,
+            download: plan.download.length,
+            downloadBytes: plan.downloadBytes,
+            delete: plan.delete.length,
+            unchanged: plan.unchanged.length,
+            upToDate: plan.upToDate,
+          };
+          if (options.json) print(JSON.stringify(summary, null, 2));
+          else {
+            const table = new Table();
+            table.push(
+              { release: plan.release },
+              { installed: plan.installedRelease ?? '-' },
+              { download: `${plan.download.length} files, ${formatBytes(plan.downloadBytes)}` },
+              { delete: plan.delete.length },
+              { unchanged: plan.unchanged.length },
+            );
+            print(table.toString());
+            print(plan.upToDate ? 'Up to date.' : 'An update is available.');
+          }
+          return;
+        }
+        const bar = progressBar();
+        try {
+          const result = await updater.update({ plan, onProgress: bar.update });
+          bar.stop();
+          if (options.json) {
+            print(JSON.stringify(result, null, 2));
+            return;
+          }
+          const table = new Table();
+          table.push(
+            { release: result.release },
+            { 'previous release': result.previousRelease ?? '-' },
+            { downloaded: `${result.downloadedFiles} files, ${formatBytes(result.bytesFetched)}` },
+            { 'copied locally': result.copiedLocally },
+            { written: result.written },
+            { deleted: result.deleted },
+            { 'kept (changed by the player)': result.kept.length },
+          );
+          print(table.toString());
+          print(result.updated ? `Updated to ${result.release}.` : `Already up to date (${result.release}).`);
+        } finally {
+          bar.stop();
+        }
+      },
+    );
+
+  patch
+    .command('status')
+    .description('show the release installed in <dir>; with --cdn, what an update would change')
+    .argument('<dir>', 'install folder')
+    .option('--cdn <url>', 'CDN base URL to check for updates')
+    .option('--prefix <prefix>', 'folder under the CDN URL', '')
+    .option('--public-key <file>', 'Ed25519 public key (PEM)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (dir: string, options: { cdn?: string; prefix?: string; publicKey?: string; json?: boolean }) => {
+        const updater = await updaterFor(options.cdn ?? 'http://127.0.0.1', dir, options);
+        const state = await updater.readState();
+        const plan = options.cdn ? await updater.check() : undefined;
+        const status = {
+          installed: state?.release ?? null,
+          sequence: state?.sequence ?? null,
+          files: state ? Object.keys(state.files).length : 0,
+          installedAt: state?.installedAt ?? null,
+          ...(plan
+            ? {
+                published: plan.release,
+                download: plan.download.length,
+                downloadBytes: plan.downloadBytes,
+                delete: plan.delete.length,
+                upToDate: plan.upToDate,
+              }
+            : {}),
+        };
+        if (options.json) {
+          print(JSON.stringify(status, null, 2));
+          return;
+        }
+        const table = new Table();
+        table.push(
+          { installed: status.installed ?? 'nothing (never updated)' },
+          { sequence: status.sequence ?? '-' },
+          { files: status.files },
+          { 'installed at': status.installedAt ?? '-' },
+        );
+        if (plan) {
+          table.push(
+            { published: plan.release },
+            { 'to download': `${plan.download.length} files, ${formatBytes(plan.downloadBytes)}` },
+            { 'to delete': plan.delete.length },
+          );
+        }
+        print(table.toString());
+        if (plan) print(plan.upToDate ? 'Up to date.' : 'An update is available.');
+      },
+    );
+
+  patch
+    .command('keygen')
+    .description('create an Ed25519 key pair for signing releases')
+    .option('--out <dir>', 'write private.pem (mode 0600) and public.pem there instead of printing them')
+    .action(async (options: { out?: string }) => {
+      const { privateKeyPem, publicKeyPem } = generateSigningKeyPair();
+      if (!options.out) {
+        print(`${privateKeyPem}\n${publicKeyPem}`);
+        return;
+      }
+      await mkdir(options.out, { recursive: true });
+      await writeFile(join(options.out, 'private.pem'), privateKeyPem, { mode: 0o600, flag: 'wx' });
+      await writeFile(join(options.out, 'public.pem'), publicKeyPem, { flag: 'wx' });
+      print(
+        `Wrote ${join(options.out, 'private.pem')} (keep it secret) and ${join(options.out, 'public.pem')} (ship it with the game).`,
+      );
+    });
+}

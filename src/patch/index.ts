@@ -1,0 +1,61 @@
+/**
+ * `serverless-game-kit/patch`: verified, resumable, atomic game-client updates over S3 + CloudFront.
+ * Node only (desktop, Electron and NW.js clients, build machines).
+ */
+export { PatchPublisher, defaultReleaseId } from './publisher.js';
+export type {
+  PatchPublisherOptions,
+  PublishOptions,
+  PublishResult,
+  PublishedRelease,
+  RollbackResult,
+} from './publisher.js';
+export { PatchUpdater } from './updater.js';
+export type {
+  PatchUpdaterOptions,
+  PlannedDownload,
+  UpdateOptions,
+  UpdatePlan,
+  UpdateResult,
+} from './updater.js';
+export type { UpdateStep } from './apply.js';
+export { PatchError, isPatchError } from './errors.js';
+export type { PatchErrorCode, PatchErrorDetails } from './errors.js';
+export {
+  MANIFEST_FORMAT_VERSION,
+  POINTER_KEY,
+  blobKey,
+  parseManifest,
+  parsePointer,
+  releaseManifestKey,
+  serializeDocument,
+} from './manifest.js';
+export type {
+  AddressingMode,
+  ManifestFile,
+  ManifestSignature,
+  PatchManifest,
+  PatchPointer,
+} from './manifest.js';
+export { canonicalJson } from './canonical-json.js';
+export { generateSigningKeyPair, signDocument, verifyDocument } from './signing.js';
+export type { SignedDocumentKind, SigningKeyInput } from './signing.js';
+export {
+  STATE_DIR_NAME,
+  assertSafeManifestPath,
+  findPathCollisions,
+  resolveInside,
+  toManifestPath,
+  unsafePathReason,
+} from './paths.js';
+export { scanDirectory, defaultStatCachePath } from './scan.js';
+export type { ScanOptions, ScanResult, ScannedFile } from './scan.js';
+export { StatCache } from './stat-cache.js';
+export { hashFile, sha256Hex } from './hash.js';
+export type { FileHash } from './hash.js';
+export { diffAgainstPublished } from './plan.js';
+export type { PlannedUpload, PublishPlan } from './plan.js';
+export { downloadVerified } from './download.js';
+export type { DownloadOptions, DownloadResult } from './download.js';
+export type { InstallState } from './state.js';
+export type { PatchPhase, PatchProgress, PatchProgressListener } from './progress.js';

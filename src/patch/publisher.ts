@@ -1,0 +1,698 @@
+import {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  waitUntilInvalidationCompleted,
+} from '@aws-sdk/client-cloudfront';
+import {
+  GetBucketVersioningCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { KeyObject } from 'node:crypto';
+import pLimit from 'p-limit';
+import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
+import { hexToBase64, sha256Hex } from './hash.js';
+import {
+  type AddressingMode,
+  MANIFEST_FORMAT_VERSION,
+  POINTER_KEY,
+  type PatchManifest,
+  type PatchPointer,
+  isValidReleaseId,
+  parseManifest,
+  parsePointer,
+  releaseManifestKey,
+  serializeDocument,
+} from './manifest.js';
+import { assertNoPathCollisions, unsafePathReason } from './paths.js';
+import { type PublishPlan, diffAgainstPublished } from './plan.js';
+import { type PatchProgressListener, ProgressCounter } from './progress.js';
+import { withRetries } from './retry.js';
+import {
+  IMMUTABLE_CACHE_CONTROL,
+  getObjectBytes,
+  headObjectSize,
+  isPreconditionFailed,
+  isRetryableS3Error,
+  uploadFile,
+} from './s3-objects.js';
+import { type ScanOptions, type ScanResult, scanDirectory } from './scan.js';
+import { type SigningKeyInput, signDocument, toPrivateKey } from './signing.js';
+
+/** Options of {@link PatchPublisher}. */
+export interface PatchPublisherOptions {
+  /** The bucket that holds the releases. */
+  bucket: string;
+  /** Folder in the bucket (`'update'` in the sample); `''` for the bucket root. Default `''`. */
+  prefix?: string;
+  /**
+   * An S3 client with credentials allowed to `PutObject`/`GetObject`/`HeadObject` (and `GetBucketVersioning` in
+   * versionId mode) on the prefix, e.g. built from `KakaoCognitoAuth.credentialProvider` for a signed-in admin.
+   * Default: `new S3Client({})` (the default credential chain and region), destroyed by {@link PatchPublisher.destroy}.
+   * A client you pass is never destroyed.
+   */
+  s3?: S3Client;
+  /** Default `'content'`. See {@link AddressingMode}. */
+  mode?: AddressingMode;
+  /** CloudFront distribution in front of the bucket: only `version.json` is invalidated. Without it nothing is. */
+  distributionId?: string;
+  /** Client for `CreateInvalidation`/`GetInvalidation`; default `new CloudFrontClient({})` when `distributionId` is set. */
+  cloudFront?: CloudFrontClient;
+  /**
+   * The path to invalidate; default `/<prefix>/version.json`. Set it when the distribution has an origin path
+   * or serves the prefix elsewhere.
+   */
+  invalidationPath?: string;
+  /** Wait until the invalidation completes (polls `GetInvalidation`); default false. */
+  waitForInvalidation?: boolean;
+  /** Longest wait for the invalidation, default 600 s. */
+  invalidationTimeoutSeconds?: number;
+  /** Ed25519 private key (PEM or `KeyObject`): manifests and pointers are signed with it. */
+  signingKey?: SigningKeyInput;
+  /** Stored in each signature so players can pick the right public key during a key rotation. */
+  keyId?: string;
+  /**
+   * Pointers expire this many ms after they are written (updaters given a public key refuse them afterwards,
+   * which stops freeze attacks); republish or `rollback(current)` before then. Default: no expiry.
+   */
+  pointerTtlMs?: number;
+  /** `Cache-Control` of `version.json`; default `'public, max-age=60'` (short, and it is invalidated too). */
+  pointerCacheControl?: string;
+  /** Ignore globs and stat cache location for {@link PatchPublisher.scan}. */
+  scan?: Omit<ScanOptions, 'signal' | 'onProgress'>;
+  /** Files uploaded at once; default 8. */
+  concurrency?: number;
+  /** Files above this size use multipart uploads; default 16 MiB. */
+  multipartThresholdBytes?: number;
+  /** Part size of multipart uploads; default 8 MiB (S3's minimum is 5 MiB). */
+  partSizeBytes?: number;
+  /** Tries per object on throttling, 5xx and network errors (on top of the SDK's own retries); default 3. */
+  retries?: number;
+  /** Clock, for `createdAt`/`updatedAt`/expiry; default `() => new Date()`. */
+  now?: () => Date;
+}
+
+/** Options of {@link PatchPublisher.publish}. */
+export interface PublishOptions {
+  /** Plan and validate everything, upload nothing. */
+  dryRun?: boolean;
+  /** Release id; default `r<sequence>-<UTC timestamp>`. Letters, digits, `.`, `_`, `-`. */
+  release?: string;
+  signal?: AbortSignal;
+  onProgress?: PatchProgressListener;
+}
+
+/** What {@link PatchPublisher.publish} did. */
+export interface PublishResult {
+  release: string;
+  sequence: number;
+  previousRelease: string | null;
+  plan: PublishPlan;
+  dryRun: boolean;
+  /** Objects uploaded, and their bytes. */
+  uploadedFiles: number;
+  uploadedBytes: number;
+  /** Content-addressed blobs found already in the bucket (e.g. left by an interrupted publish) and not sent again. */
+  reusedObjects: number;
+  /** Full S3 keys written. */
+  manifestKey: string;
+  pointerKey: string;
+  manifest: PatchManifest;
+  pointer: PatchPointer;
+  invalidationId?: string;
+}
+
+/** What {@link PatchPublisher.rollback} did. */
+export interface RollbackResult {
+  release: string;
+  sequence: number;
+  /** The release that was current before. */
+  previousRelease: string;
+  pointer: PatchPointer;
+  invalidationId?: string;
+}
+
+/** The published state: the pointer, the manifest it names, and the pointer's ETag. */
+export interface PublishedRelease {
+  pointer: PatchPointer;
+  manifest: PatchManifest;
+  pointerEtag: string | undefined;
+}
+
+const RESERVED_TOP_LEVEL = new Set([POINTER_KEY, 'releases', 'blobs']);
+
+/**
+ * Publishes a folder as a release: scan (SHA-256, stat cache), plan against the manifest published in the bucket,
+ * upload only new content, then the release manifest, then the `version.json` pointer, then invalidate only the
+ * pointer on CloudFront. Nothing a published manifest references is ever deleted, so players mid-update and
+ * rollbacks keep working.
+ *
+ * Layout under `<prefix>/`: `version.json` (pointer, short cache), `releases/<id>.json` (immutable manifests),
+ * `blobs/sha256/<ab>/<sha256>` (content mode, immutable) or `<path>` (versionId mode).
+ *
+ * @example
+ * ```ts
+ * import { S3Client } from '@aws-sdk/client-s3';
+ * import { PatchPublisher } from 'serverless-game-kit/patch';
+ *
+ * const publisher = new PatchPublisher({ s3: new S3Client({}), bucket: 'my-game', prefix: 'update' });
+ * await publisher.scan('build/win64');
+ * console.log(await publisher.plan());
+ * const result = await publisher.publish({ onProgress: (p) => console.log(p.bytes, '/', p.totalBytes) });
+ * console.log(`published ${result.release}`);
+ * ```
+ */
+export class PatchPublisher {
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly mode: AddressingMode;
+  private readonly s3: S3Client;
+  private readonly ownsS3: boolean;
+  private cloudFront: CloudFrontClient | undefined;
+  private ownsCloudFront = false;
+  private readonly signingKey: KeyObject | undefined;
+  private readonly options: PatchPublisherOptions;
+  private readonly now: () => Date;
+  private lastScan: ScanResult | undefined;
+  private versioningChecked = false;
+
+  /** @throws {PatchError} `INVALID_OPTIONS` */
+  constructor(options: PatchPublisherOptions) {
+    if (typeof options.bucket !== 'string' || options.bucket.length === 0) {
+      throw new PatchError('INVALID_OPTIONS', 'bucket is required.');
+    }
+    const prefix = normalizePrefix(options.prefix ?? '');
+    const mode = options.mode ?? 'content';
+    if (mode !== 'content' && mode !== 'versionId') {
+      throw new PatchError('INVALID_OPTIONS', `mode must be 'content' or 'versionId', not ${String(mode)}.`);
+    }
+    for (const name of [
+      'concurrency',
+      'multipartThresholdBytes',
+      'partSizeBytes',
+      'retries',
+      'pointerTtlMs',
+    ] as const) {
+      const value = options[name];
+      if (value !== undefined && (!Number.isFinite(value) || value < 1)) {
+        throw new PatchError('INVALID_OPTIONS', `${name} must be a positive number.`);
+      }
+    }
+    if (options.partSizeBytes !== undefined && options.partSizeBytes < 5 * 1024 * 1024) {
+      throw new PatchError('INVALID_OPTIONS', 'partSizeBytes must be at least 5 MiB (S3 multipart minimum).');
+    }
+    if (options.keyId !== undefined && options.signingKey === undefined) {
+      throw new PatchError('INVALID_OPTIONS', 'keyId needs a signingKey.');
+    }
+    this.signingKey = options.signingKey === undefined ? undefined : toPrivateKey(options.signingKey);
+    this.options = options;
+    this.bucket = options.bucket;
+    this.prefix = prefix;
+    this.mode = mode;
+    this.s3 = options.s3 ?? new S3Client({});
+    this.ownsS3 = options.s3 === undefined;
+    this.cloudFront = options.cloudFront;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The full S3 key of `key` (relative to the prefix). */
+  s3Key(key: string): string {
+    return this.prefix === '' ? key : `${this.prefix}/${key}`;
+  }
+
+  /**
+   * Scans `dir` (see `scanDirectory`) and keeps the result for {@link plan} and {@link publish}.
+   *
+   * @throws {PatchError} `INVALID_OPTIONS` when `dir` cannot be read, `ABORTED`.
+   */
+  async scan(dir: string, options: Pick<ScanOptions, 'signal' | 'onProgress'> = {}): Promise<ScanResult> {
+    this.lastScan = await scanDirectory(dir, { ...this.options.scan, ...options });
+    return this.lastScan;
+  }
+
+  /**
+   * Reads what is published now, from the bucket (the truth, not a local file): the pointer and its manifest.
+   *
+   * @returns `undefined` when nothing is published at the prefix yet.
+   * @throws {PatchError} `MANIFEST_INVALID`, `INTEGRITY_MISMATCH` (the manifest does not match the pointer),
+   *   `MANIFEST_NOT_FOUND` (the pointer names a missing manifest).
+   */
+  async readPublished(signal?: AbortSignal): Promise<PublishedRelease | undefined> {
+    const pointerObject = await getObjectBytes(this.s3, this.bucket, this.s3Key(POINTER_KEY), signal);
+    if (!pointerObject) return undefined;
+    const pointer = parsePointer(pointerObject.bytes);
+    const manifest = await this.readManifest(pointer.release, signal, pointer.manifest.sha256);
+    return { pointer, manifest: manifest.manifest, pointerEtag: pointerObject.etag };
+  }
+
+  /** Release ids under `<prefix>/releases/`, sorted. */
+  async listReleases(signal?: AbortSignal): Promise<string[]> {
+    const releases: string[] = [];
+    const folder = this.s3Key('releases/');
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: folder, ContinuationToken: token }),
+        { abortSignal: signal },
+      );
+      for (const object of page.Contents ?? []) {
+        const name = object.Key?.slice(folder.length) ?? '';
+        if (name.endsWith('.json') && !name.includes('/')) releases.push(name.slice(0, -'.json'.length));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return releases.sort();
+  }
+
+  /**
+   * Diffs the last scan against the published manifest: added, changed, removed, unchanged, and the objects and
+   * bytes to upload. Writes nothing.
+   *
+   * @throws {PatchError} `INVALID_OPTIONS` (no scan yet), `PATH_COLLISION`, `UNSAFE_PATH` (versionId mode:
+   *   a top-level `version.json`, `releases/` or `blobs/` would clash with the layout), `VERSIONING_DISABLED`.
+   */
+  async plan(signal?: AbortSignal): Promise<PublishPlan> {
+    return (await this.planWithBase(signal)).plan;
+  }
+
+  /**
+   * Uploads what the plan needs (bounded concurrency, multipart for large files, `ChecksumSHA256`, retries), then
+   * the release manifest, then the pointer, then invalidates the pointer. With `dryRun`, only plans.
+   *
+   * @throws {PatchError} `INVALID_OPTIONS`, `PATH_COLLISION`, `UNSAFE_PATH`, `VERSIONING_DISABLED`,
+   *   `RELEASE_EXISTS`, `CONCURRENT_PUBLISH`, `FILE_CHANGED`, `UPLOAD_FAILED`, `ABORTED`.
+   */
+  async publish(options: PublishOptions = {}): Promise<PublishResult> {
+    const { signal, onProgress } = options;
+    try {
+      const { plan, base } = await this.planWithBase(signal);
+      const sequence = plan.nextSequence;
+      const release = options.release ?? defaultReleaseId(sequence, this.now());
+      if (!isValidReleaseId(release)) {
+        throw new PatchError('INVALID_OPTIONS', `Release id ${JSON.stringify(release)} is not valid.`);
+      }
+      const manifestKey = this.s3Key(releaseManifestKey(release));
+      if (
+        base?.pointer.release === release ||
+        (await headObjectSize(this.s3, this.bucket, manifestKey, signal)) !== undefined
+      ) {
+        throw new PatchError('RELEASE_EXISTS', `Release ${release} is already published; choose another id.`);
+      }
+
+      const files = structuredClone(plan.files);
+      let uploadedFiles = 0;
+      let uploadedBytes = 0;
+      let reusedObjects = 0;
+      if (!options.dryRun) {
+        const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
+        const limit = pLimit(this.options.concurrency ?? 8);
+        await Promise.all(
+          plan.uploads.map((upload) =>
+            limit(async () => {
+              throwIfAborted(signal);
+              const key = this.s3Key(upload.key);
+              if (plan.mode === 'content') {
+                const existing = await headObjectSize(this.s3, this.bucket, key, signal);
+                if (existing === upload.size) {
+                  reusedObjects += 1;
+                  counter.addBytes(upload.size);
+                  counter.fileDone(upload.paths[0]);
+                  return;
+                }
+              }
+              let sent = 0;
+              const versionId = await withRetries(
+                async () => {
+                  counter.addBytes(-sent);
+                  sent = 0;
+                  return uploadFile(upload, {
+                    s3: this.s3,
+                    bucket: this.bucket,
+                    key,
+                    cacheControl:
+                      plan.mode === 'content' ? IMMUTABLE_CACHE_CONTROL : 'public, max-age=31536000',
+                    multipartThresholdBytes: this.options.multipartThresholdBytes ?? 16 * 1024 * 1024,
+                    partSizeBytes: this.options.partSizeBytes ?? 8 * 1024 * 1024,
+                    queueSize: 4,
+                    signal,
+                    onBytes: (bytes) => {
+                      sent += bytes;
+                      counter.addBytes(bytes, upload.paths[0]);
+                    },
+                  });
+                },
+                { attempts: this.options.retries ?? 3, signal, retryable: isRetryableS3Error },
+              ).catch((error: unknown) => {
+                if (isPatchError(error) || signal?.aborted) throw error;
+                throw new PatchError(
+                  'UPLOAD_FAILED',
+                  `Uploading ${upload.paths[0]} to s3://${this.bucket}/${key} failed: ${String(error)}`,
+                  {
+                    cause: error,
+                    path: upload.paths[0] ?? upload.key,
+                  },
+                );
+              });
+              if (plan.mode === 'versionId') {
+                if (!versionId) {
+                  throw new PatchError(
+                    'VERSIONING_DISABLED',
+                    `S3 returned no VersionId for s3://${this.bucket}/${key}: enable versioning on the bucket or use content mode.`,
+                  );
+                }
+                for (const path of upload.paths) {
+                  const entry = files[path];
+                  if (entry) entry.versionId = versionId;
+                }
+              }
+              uploadedFiles += 1;
+              uploadedBytes += upload.size;
+              counter.fileDone(upload.paths[0]);
+            }),
+          ),
+        );
+      }
+
+      const createdAt = this.now().toISOString();
+      const unsignedManifest: PatchManifest = {
+        formatVersion: MANIFEST_FORMAT_VERSION,
+        release,
+        sequence,
+        createdAt,
+        previousRelease: base?.pointer.release ?? null,
+        mode: plan.mode,
+        files,
+      };
+      const manifest = this.sign(unsignedManifest, 'manifest');
+      const manifestBytes = Buffer.from(serializeDocument(manifest), 'utf8');
+      const pointer = this.makePointer(release, sequence, manifestBytes);
+      const result: PublishResult = {
+        release,
+        sequence,
+        previousRelease: base?.pointer.release ?? null,
+        plan,
+        dryRun: options.dryRun ?? false,
+        uploadedFiles,
+        uploadedBytes,
+        reusedObjects,
+        manifestKey,
+        pointerKey: this.s3Key(POINTER_KEY),
+        manifest,
+        pointer,
+      };
+      if (options.dryRun) return result;
+
+      onProgress?.({
+        phase: 'publish',
+        files: 0,
+        totalFiles: 2,
+        bytes: 0,
+        totalBytes: manifestBytes.length,
+        path: manifestKey,
+      });
+      await this.putJson(
+        manifestKey,
+        manifestBytes,
+        IMMUTABLE_CACHE_CONTROL,
+        { IfNoneMatch: '*' },
+        signal,
+        () => new PatchError('RELEASE_EXISTS', `Release ${release} was published by someone else meanwhile.`),
+      );
+      await this.putPointer(pointer, base?.pointerEtag, signal);
+      const invalidationId = await this.invalidate(release, sequence, signal, onProgress);
+      onProgress?.({
+        phase: 'done',
+        files: 2,
+        totalFiles: 2,
+        bytes: manifestBytes.length,
+        totalBytes: manifestBytes.length,
+      });
+      return invalidationId === undefined ? result : { ...result, invalidationId };
+    } catch (error) {
+      throw asAbortError(error, signal);
+    }
+  }
+
+  /**
+   * Points `version.json` back at an earlier (or the current) release without uploading any file: a new pointer
+   * with a higher `sequence`, signed again, then the pointer invalidation. Updaters accept it because its
+   * sequence grew. Also the way to refresh an expiring pointer (`rollback(current)`).
+   *
+   * @throws {PatchError} `MANIFEST_NOT_FOUND` (nothing published, or no such release), `MANIFEST_INVALID`,
+   *   `CONCURRENT_PUBLISH`, `ABORTED`.
+   */
+  async rollback(release: string, options: { signal?: AbortSignal } = {}): Promise<RollbackResult> {
+    const { signal } = options;
+    if (!isValidReleaseId(release)) {
+      throw new PatchError('INVALID_OPTIONS', `Release id ${JSON.stringify(release)} is not valid.`);
+    }
+    try {
+      const pointerObject = await getObjectBytes(this.s3, this.bucket, this.s3Key(POINTER_KEY), signal);
+      if (!pointerObject) {
+        throw new PatchError(
+          'MANIFEST_NOT_FOUND',
+          `Nothing is published at s3://${this.bucket}/${this.prefix}: nothing to roll back.`,
+        );
+      }
+      const current = parsePointer(pointerObject.bytes);
+      const { bytes } = await this.readManifest(release, signal);
+      const sequence = current.sequence + 1;
+      const pointer = this.makePointer(release, sequence, bytes);
+      await this.putPointer(pointer, pointerObject.etag, signal);
+      const invalidationId = await this.invalidate(release, sequence, signal);
+      return {
+        release,
+        sequence,
+        previousRelease: current.release,
+        pointer,
+        ...(invalidationId === undefined ? {} : { invalidationId }),
+      };
+    } catch (error) {
+      throw asAbortError(error, signal);
+    }
+  }
+
+  /** Destroys the S3 and CloudFront clients this publisher created itself; clients passed in are left alone. */
+  destroy(): void {
+    if (this.ownsS3) this.s3.destroy();
+    if (this.ownsCloudFront) this.cloudFront?.destroy();
+  }
+
+  private async planWithBase(
+    signal?: AbortSignal,
+  ): Promise<{ plan: PublishPlan; base: PublishedRelease | undefined }> {
+    const scan = this.lastScan;
+    if (!scan) throw new PatchError('INVALID_OPTIONS', 'Call scan(dir) before plan() or publish().');
+    if (scan.collisions.length > 0) assertNoPathCollisions(scan.collisions.flat());
+    if (this.mode === 'versionId') {
+      for (const path of scan.files.keys()) {
+        const top = path.split('/')[0] ?? '';
+        if (RESERVED_TOP_LEVEL.has(top)) {
+          throw new PatchError(
+            'UNSAFE_PATH',
+            `In versionId mode files live at <prefix>/<path>, so ${JSON.stringify(path)} would clash with the release layout (${[...RESERVED_TOP_LEVEL].join(', ')}). Rename it or use content mode.`,
+            { path },
+          );
+        }
+      }
+      await this.assertVersioningEnabled(signal);
+    }
+    const base = await this.readPublished(signal);
+    const plan = diffAgainstPublished(scan, base?.manifest, this.mode, (base?.pointer.sequence ?? 0) + 1);
+    return { plan, base };
+  }
+
+  private async assertVersioningEnabled(signal?: AbortSignal): Promise<void> {
+    if (this.versioningChecked) return;
+    const response = await this.s3.send(new GetBucketVersioningCommand({ Bucket: this.bucket }), {
+      abortSignal: signal,
+    });
+    if (response.Status !== 'Enabled') {
+      throw new PatchError(
+        'VERSIONING_DISABLED',
+        `versionId mode needs versioning on bucket ${this.bucket}, but it is ${response.Status ?? 'not enabled'}. Enable it (aws s3api put-bucket-versioning --bucket ${this.bucket} --versioning-configuration Status=Enabled) or use the default content mode.`,
+      );
+    }
+    this.versioningChecked = true;
+  }
+
+  private async readManifest(
+    release: string,
+    signal: AbortSignal | undefined,
+    expectedSha256?: string,
+  ): Promise<{ manifest: PatchManifest; bytes: Uint8Array }> {
+    const key = this.s3Key(releaseManifestKey(release));
+    const object = await getObjectBytes(this.s3, this.bucket, key, signal);
+    if (!object) {
+      throw new PatchError(
+        'MANIFEST_NOT_FOUND',
+        `Release ${release} is not published (no s3://${this.bucket}/${key}).`,
+      );
+    }
+    if (expectedSha256 !== undefined && sha256Hex(object.bytes) !== expectedSha256) {
+      throw new PatchError(
+        'INTEGRITY_MISMATCH',
+        `s3://${this.bucket}/${key} does not match the SHA-256 its pointer names.`,
+      );
+    }
+    const manifest = parseManifest(object.bytes);
+    if (manifest.release !== release) {
+      throw new PatchError(
+        'MANIFEST_INVALID',
+        `s3://${this.bucket}/${key} describes release ${manifest.release}, not ${release}.`,
+      );
+    }
+    return { manifest, bytes: object.bytes };
+  }
+
+  private sign<Document extends PatchManifest | PatchPointer>(
+    document: Document,
+    kind: 'manifest' | 'pointer',
+  ): Document {
+    if (!this.signingKey) return document;
+    return signDocument(document, kind, this.signingKey, this.options.keyId);
+  }
+
+  private makePointer(release: string, sequence: number, manifestBytes: Uint8Array): PatchPointer {
+    const now = this.now();
+    const pointer: PatchPointer = {
+      formatVersion: MANIFEST_FORMAT_VERSION,
+      release,
+      sequence,
+      manifest: {
+        key: releaseManifestKey(release),
+        sha256: sha256Hex(manifestBytes),
+        size: manifestBytes.length,
+      },
+      updatedAt: now.toISOString(),
+      ...(this.options.pointerTtlMs === undefined
+        ? {}
+        : { expiresAt: new Date(now.getTime() + this.options.pointerTtlMs).toISOString() }),
+    };
+    return this.sign(pointer, 'pointer');
+  }
+
+  private async putPointer(
+    pointer: PatchPointer,
+    expectedEtag: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const key = this.s3Key(POINTER_KEY);
+    // Stores that ignore conditional writes (the local S3 server) still get this check; S3 enforces If-Match.
+    const latest = await getObjectBytes(this.s3, this.bucket, key, signal);
+    if (latest?.etag !== expectedEtag) throw concurrentPublish();
+    await this.putJson(
+      key,
+      Buffer.from(serializeDocument(pointer), 'utf8'),
+      this.options.pointerCacheControl ?? 'public, max-age=60',
+      expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: expectedEtag },
+      signal,
+      concurrentPublish,
+    );
+  }
+
+  private async putJson(
+    key: string,
+    body: Buffer,
+    cacheControl: string,
+    condition: Pick<PutObjectCommandInput, 'IfMatch' | 'IfNoneMatch'>,
+    signal: AbortSignal | undefined,
+    onConflict: () => PatchError,
+  ): Promise<void> {
+    await withRetries(
+      async () => {
+        try {
+          await this.s3.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              Body: body,
+              ContentLength: body.length,
+              ContentType: 'application/json',
+              CacheControl: cacheControl,
+              ChecksumSHA256: hexToBase64(sha256Hex(body)),
+              ...condition,
+            }),
+            { abortSignal: signal },
+          );
+        } catch (error) {
+          if (isPreconditionFailed(error)) throw onConflict();
+          throw error;
+        }
+      },
+      { attempts: this.options.retries ?? 3, signal, retryable: isRetryableS3Error },
+    );
+  }
+
+  private async invalidate(
+    release: string,
+    sequence: number,
+    signal: AbortSignal | undefined,
+    onProgress?: PatchProgressListener,
+  ): Promise<string | undefined> {
+    const distributionId = this.options.distributionId;
+    if (distributionId === undefined) return undefined;
+    if (!this.cloudFront) {
+      this.cloudFront = new CloudFrontClient({});
+      this.ownsCloudFront = true;
+    }
+    const path =
+      this.options.invalidationPath ??
+      `/${this.s3Key(POINTER_KEY).split('/').map(encodeURIComponent).join('/')}`;
+    onProgress?.({ phase: 'invalidate', files: 0, totalFiles: 1, bytes: 0, totalBytes: 0, path });
+    const response = await this.cloudFront.send(
+      new CreateInvalidationCommand({
+        DistributionId: distributionId,
+        InvalidationBatch: {
+          CallerReference: `sgk-patch-${release}-${sequence}`,
+          Paths: { Quantity: 1, Items: [path] },
+        },
+      }),
+      { abortSignal: signal },
+    );
+    const id = response.Invalidation?.Id;
+    if (id && this.options.waitForInvalidation) {
+      await waitUntilInvalidationCompleted(
+        {
+          client: this.cloudFront,
+          maxWaitTime: this.options.invalidationTimeoutSeconds ?? 600,
+          minDelay: 2,
+          maxDelay: 20,
+          ...(signal ? { abortSignal: signal } : {}),
+        },
+        { DistributionId: distributionId, Id: id },
+      );
+    }
+    return id;
+  }
+}
+
+function concurrentPublish(): PatchError {
+  return new PatchError(
+    'CONCURRENT_PUBLISH',
+    'version.json changed while publishing (another publish or rollback won): plan and publish again.',
+  );
+}
+
+/** `r<sequence>-<UTC yyyymmddThhmmssZ>`, e.g. `r12-20261122T031500Z`. */
+export function defaultReleaseId(sequence: number, now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `r${sequence}-${stamp}`;
+}
+
+function normalizePrefix(prefix: string): string {
+  if (typeof prefix !== 'string') throw new PatchError('INVALID_OPTIONS', 'prefix must be a string.');
+  const trimmed = prefix.replace(/^\/+|\/+$/g, '');
+  if (trimmed !== '' && unsafePathReason(trimmed) !== undefined) {
+    throw new PatchError(
+      'INVALID_OPTIONS',
+      `prefix ${JSON.stringify(prefix)} is not a safe S3 folder: it ${unsafePathReason(trimmed)}.`,
+    );
+  }
+  return trimmed;
+}

@@ -1,0 +1,216 @@
+import type { Dirent, Stats } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import picomatch from 'picomatch';
+import { PatchError, throwIfAborted } from './errors.js';
+import { hashFile } from './hash.js';
+import { STATE_DIR_NAME, findPathCollisions, toManifestPath, unsafeSegmentReason } from './paths.js';
+import { StatCache } from './stat-cache.js';
+
+/** One file found by {@link scanDirectory}. */
+export interface ScannedFile {
+  /** Manifest path: relative, POSIX separators, NFC. */
+  path: string;
+  /** Where it is on disk (its own spelling, e.g. NFD on macOS). */
+  absolutePath: string;
+  size: number;
+  /** Lower-case hex SHA-256. */
+  sha256: string;
+  /** mtime (ms, sub-microsecond precision) when hashed, to notice a change before upload. */
+  mtimeMs: number;
+}
+
+/** What {@link scanDirectory} found. */
+export interface ScanResult {
+  /** The scanned folder, absolute. */
+  root: string;
+  /** By manifest path, sorted. */
+  files: Map<string, ScannedFile>;
+  totalBytes: number;
+  /** Files whose content was read and hashed (the rest came from the stat cache). */
+  hashedFiles: number;
+  hashedBytes: number;
+  cachedFiles: number;
+  /** Groups of paths that differ only in case or normalisation (see `findPathCollisions`). */
+  collisions: string[][];
+  /** Entries left out and why: ignored symlinked folders, sockets, unsafe names. */
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+/** Options of {@link scanDirectory}. */
+export interface ScanOptions {
+  /** Glob patterns (picomatch, matched against manifest paths, dot files included) to leave out. */
+  ignore?: string[];
+  /**
+   * Where to keep the stat cache; `false` for none. Default `<dir>/.sgk-patch/scan-cache.json` (the `.sgk-patch`
+   * folder is never scanned or published).
+   */
+  statCachePath?: string | false;
+  /** Files hashed at once; default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Called after each file: files and bytes done so far. */
+  onProgress?: (progress: { files: number; totalFiles: number; bytes: number }) => void;
+}
+
+/** Default location of the stat cache of folder `dir`. */
+export function defaultStatCachePath(dir: string): string {
+  return join(resolve(dir), STATE_DIR_NAME, 'scan-cache.json');
+}
+
+interface Candidate {
+  relative: string;
+  path: string;
+  absolutePath: string;
+  info: Stats;
+}
+
+/**
+ * Walks `dir`, hashes every file with SHA-256 and returns them by manifest path. A stat cache makes a re-scan of
+ * an unchanged tree read no file contents (see `StatCache`). The `.sgk-patch` folder is always left out.
+ *
+ * @throws {PatchError} `ABORTED`; file system errors as they are.
+ * @example
+ * ```ts
+ * import { scanDirectory } from 'serverless-game-kit/patch';
+ *
+ * const scan = await scanDirectory('build/win64', { ignore: ['**\/*.pdb'] });
+ * console.log(scan.files.size, scan.totalBytes);
+ * ```
+ */
+export async function scanDirectory(dir: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const root = resolve(dir);
+  const ignore = picomatch([`${STATE_DIR_NAME}/**`, STATE_DIR_NAME, ...(options.ignore ?? [])], {
+    dot: true,
+  });
+  const cachePath = options.statCachePath === undefined ? defaultStatCachePath(root) : options.statCachePath;
+  const cache = cachePath === false ? StatCache.memory() : await StatCache.load(cachePath);
+  const skipped: ScanResult['skipped'] = [];
+  const candidates: Candidate[] = [];
+
+  // The walk uses synchronous readdir/stat: a few microseconds each, where the promise versions cost a
+  // thread-pool round trip per call. A re-scan of an unchanged tree is little more than these calls.
+  const walk = (relativeDir: string): void => {
+    throwIfAborted(options.signal);
+    const absoluteDir = relativeDir === '' ? root : join(root, relativeDir);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(absoluteDir, { withFileTypes: true });
+    } catch (error) {
+      if (relativeDir === '') {
+        throw new PatchError('INVALID_OPTIONS', `Cannot read folder ${root}.`, { cause: error });
+      }
+      throw error;
+    }
+    const subfolders: string[] = [];
+    for (const entry of entries) {
+      const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
+      const path = toManifestPath(relative);
+      if (ignore(path)) continue;
+      const reason = unsafeSegmentReason(entry.name.normalize('NFC'));
+      if (reason !== undefined) {
+        skipped.push({ path, reason: `unsafe name: it ${reason}` });
+        continue;
+      }
+      if (entry.isDirectory()) {
+        subfolders.push(relative);
+        continue;
+      }
+      if (!entry.isFile() && !entry.isSymbolicLink()) {
+        skipped.push({ path, reason: 'not a regular file' });
+        continue;
+      }
+      const absolutePath = join(absoluteDir, entry.name);
+      const info = statSync(absolutePath);
+      if (info.isDirectory()) {
+        skipped.push({ path, reason: 'symbolic link to a folder (not followed)' });
+        continue;
+      }
+      if (!info.isFile()) {
+        skipped.push({ path, reason: 'not a regular file' });
+        continue;
+      }
+      candidates.push({ relative, path, absolutePath, info });
+    }
+    for (const subfolder of subfolders) walk(subfolder);
+  };
+  walk('');
+
+  const collisions = findPathCollisions(candidates.map((candidate) => candidate.relative));
+  const scanned: ScannedFile[] = [];
+  const toHash: Candidate[] = [];
+  let cachedFiles = 0;
+  let done = 0;
+  let doneBytes = 0;
+  const report = (size: number): void => {
+    done += 1;
+    doneBytes += size;
+    options.onProgress?.({ files: done, totalFiles: candidates.length, bytes: doneBytes });
+  };
+  // Cache hits are settled right here, without a task per file: an unchanged tree costs a stat per file.
+  for (const candidate of candidates) {
+    const sha256 = cache.lookup(candidate.relative, candidate.info);
+    if (sha256 === undefined) {
+      toHash.push(candidate);
+      continue;
+    }
+    cachedFiles += 1;
+    const size = candidate.info.size;
+    scanned.push({
+      path: candidate.path,
+      absolutePath: candidate.absolutePath,
+      size,
+      sha256,
+      mtimeMs: candidate.info.mtimeMs,
+    });
+    report(size);
+  }
+
+  const limit = pLimit(options.concurrency ?? 4);
+  let hashedFiles = 0;
+  let hashedBytes = 0;
+  const hashed = await Promise.all(
+    toHash.map((candidate) =>
+      limit(async (): Promise<ScannedFile> => {
+        throwIfAborted(options.signal);
+        let { info } = candidate;
+        let sha256 = '';
+        for (let attempt = 0; ; attempt++) {
+          const result = await hashFile(candidate.absolutePath, { signal: options.signal });
+          const after = await stat(candidate.absolutePath);
+          const stable =
+            after.size === info.size && after.mtimeMs === info.mtimeMs && result.size === info.size;
+          hashedFiles += 1;
+          hashedBytes += result.size;
+          sha256 = result.sha256;
+          // A file that changes while it is read is read again (twice at most); only a stable read is cached.
+          if (stable) cache.set(candidate.relative, info, sha256);
+          info = after;
+          if (stable || attempt >= 2) break;
+        }
+        report(info.size);
+        return {
+          path: candidate.path,
+          absolutePath: candidate.absolutePath,
+          size: info.size,
+          sha256,
+          mtimeMs: info.mtimeMs,
+        };
+      }),
+    ),
+  );
+  scanned.push(...hashed);
+  scanned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = new Map<string, ScannedFile>();
+  let totalBytes = 0;
+  for (const file of scanned) {
+    // NFC and NFD spellings of one name map to one entry; the duplicate is reported in `collisions`.
+    if (files.has(file.path)) continue;
+    files.set(file.path, file);
+    totalBytes += file.size;
+  }
+  await cache.save();
+  return { root, files, totalBytes, hashedFiles, hashedBytes, cachedFiles, collisions, skipped };
+}

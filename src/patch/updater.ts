@@ -1,0 +1,647 @@
+import { copyFile, lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import type { FetchLike } from '../core/client/request-json.js';
+import { type ApplyResult, type UpdateStep, applyJournal, isStagingLost } from './apply.js';
+import { renameWithRetry } from './atomic-file.js';
+import { type DownloadResult, downloadVerified } from './download.js';
+import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
+import { hashFile, sha256Hex } from './hash.js';
+import {
+  POINTER_KEY,
+  type PatchManifest,
+  type PatchPointer,
+  assertNotExpired,
+  parseManifest,
+  parsePointer,
+} from './manifest.js';
+import { collisionKey, resolveInside, unsafePathReason } from './paths.js';
+import { type PatchProgressListener, ProgressCounter } from './progress.js';
+import { withRetries } from './retry.js';
+import { type SigningKeyInput, toPublicKey, verifyDocument } from './signing.js';
+import {
+  type ApplyJournal,
+  type InstallState,
+  type StateLayout,
+  acquireInstallLock,
+  readInstallState,
+  readJournal,
+  removeJournal,
+  stateLayout,
+  writeJournal,
+} from './state.js';
+import { StatCache } from './stat-cache.js';
+
+/** Options of {@link PatchUpdater}. */
+export interface PatchUpdaterOptions {
+  /**
+   * Base URL of the CDN (CloudFront domain, or the local stack's `stack.endpoints.cdn`) that serves the bucket's
+   * keys at `<cdnUrl>/<key>`.
+   */
+  cdnUrl: string;
+  /** The publisher's prefix; `version.json` is read from `<cdnUrl>/<prefix>/version.json`. Default `''`. */
+  prefix?: string;
+  /** The game's folder. Patch state lives in its `.sgk-patch/` subfolder (same volume: renames are atomic). */
+  installDir: string;
+  /**
+   * The publisher's Ed25519 public key (PEM or `KeyObject`). With it, unsigned, tampered, expired and
+   * lower-sequence pointers and manifests are refused.
+   */
+  publicKey?: SigningKeyInput;
+  /** Default: the global `fetch`. */
+  fetch?: FetchLike;
+  /** Files downloaded at once; default 4. */
+  concurrency?: number;
+  /** Tries per request; default 5. */
+  attempts?: number;
+  /** Abort a request (and retry, resuming with `Range`) after this long without a byte; default 30 000 ms. */
+  stallTimeoutMs?: number;
+  /** First retry backoff, doubled each time with jitter; default 500 ms. */
+  retryBaseDelayMs?: number;
+  /**
+   * How `version.json` avoids stale caches. `'none'` (default): rely on its short `max-age` and the publisher's
+   * invalidation, so CloudFront keeps one cache key. `'query'`: add `?t=<now>`, which bypasses caches that key
+   * on query strings (and defeats CloudFront's cache when it forwards them: use it only for origins without a
+   * CDN, or when the distribution ignores query strings for that path).
+   */
+  pointerCacheBusting?: 'none' | 'query';
+  /** Clock for expiry checks; default `() => new Date()`. */
+  now?: () => Date;
+  /**
+   * Called (and awaited) at each step of an update: after the check, after each download, once staged, once the
+   * journal is committed, after each file moved into place and each delete, after the state is written. For
+   * diagnostics and crash tests.
+   */
+  onStep?: (step: UpdateStep) => void | Promise<void>;
+}
+
+/** One file an update downloads. */
+export interface PlannedDownload {
+  path: string;
+  size: number;
+  sha256: string;
+  url: string;
+}
+
+/** What an update would do, see {@link PatchUpdater.check}. */
+export interface UpdatePlan {
+  pointer: PatchPointer;
+  manifest: PatchManifest;
+  release: string;
+  sequence: number;
+  /** The release installed now, if any. */
+  installedRelease: string | null;
+  /** Files to fetch (paths whose content is missing locally). */
+  download: PlannedDownload[];
+  /** Bytes to fetch: each distinct content once, minus content already on disk elsewhere in the install. */
+  downloadBytes: number;
+  /** Files the installed release put there that this one drops (never the player's own files). */
+  delete: Array<{ path: string; sha256: string }>;
+  unchanged: string[];
+  /** Nothing to download, delete or record: the release is installed. */
+  upToDate: boolean;
+}
+
+/** What {@link PatchUpdater.update} did. */
+export interface UpdateResult {
+  release: string;
+  sequence: number;
+  previousRelease: string | null;
+  /** False when the install was already up to date. */
+  updated: boolean;
+  /** Distinct contents fetched over the network, and the body bytes received (retries and resumes included). */
+  downloadedFiles: number;
+  bytesFetched: number;
+  /** Contents copied from elsewhere in the install instead of downloaded (renamed or duplicated files). */
+  copiedLocally: number;
+  written: number;
+  deleted: number;
+  /** Files to delete that the player had changed: left in place. */
+  kept: string[];
+}
+
+/** Options of {@link PatchUpdater.update}. */
+export interface UpdateOptions {
+  signal?: AbortSignal;
+  onProgress?: PatchProgressListener;
+  /** A plan from {@link PatchUpdater.check}, to skip checking again. */
+  plan?: UpdatePlan;
+}
+
+function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * Keeps a game folder on the latest published release: `check()` plans, `update()` downloads (bounded
+ * concurrency, retries with backoff, stall timeout, `Range` resume of `.part` files), verifies size and SHA-256
+ * while streaming, stages, then applies atomically with a journal and writes the state file last. Killing it at
+ * any point leaves either the previous install or a journaled update that the next run completes; no partly
+ * written file ever appears under the install folder (`.part` files stay in `.sgk-patch/staging/`).
+ *
+ * @example
+ * ```ts
+ * import { PatchUpdater } from 'serverless-game-kit/patch';
+ *
+ * const updater = new PatchUpdater({ cdnUrl: 'https://d111111abcdef8.cloudfront.net', prefix: 'update', installDir: './resources' });
+ * const plan = await updater.check();
+ * if (!plan.upToDate) {
+ *   await updater.update({ plan, onProgress: (p) => console.log(`${p.bytes}/${p.totalBytes}`) });
+ * }
+ * ```
+ */
+export class PatchUpdater {
+  private readonly layout: StateLayout;
+  private readonly baseUrl: string;
+  private readonly fetch: FetchLike;
+  private readonly options: PatchUpdaterOptions;
+  private readonly now: () => Date;
+
+  /** @throws {PatchError} `INVALID_OPTIONS` */
+  constructor(options: PatchUpdaterOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.cdnUrl);
+    } catch (error) {
+      throw new PatchError('INVALID_OPTIONS', `cdnUrl ${JSON.stringify(options.cdnUrl)} is not a URL.`, {
+        cause: error,
+      });
+    }
+    if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+      throw new PatchError('INVALID_OPTIONS', 'cdnUrl must be an http(s) URL.');
+    }
+    if (typeof options.installDir !== 'string' || options.installDir.length === 0) {
+      throw new PatchError('INVALID_OPTIONS', 'installDir is required.');
+    }
+    const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
+    if (prefix !== '' && unsafePathReason(prefix) !== undefined) {
+      throw new PatchError(
+        'INVALID_OPTIONS',
+        `prefix ${JSON.stringify(options.prefix)} is not a safe folder name.`,
+      );
+    }
+    for (const name of ['concurrency', 'attempts', 'stallTimeoutMs'] as const) {
+      const value = options[name];
+      if (value !== undefined && (!Number.isFinite(value) || value < 1)) {
+        throw new PatchError('INVALID_OPTIONS', `${name} must be a positive number.`);
+      }
+    }
+    if (options.publicKey !== undefined) toPublicKey(options.publicKey);
+    const fetchFunction: FetchLike | undefined = options.fetch ?? globalThis.fetch;
+    if (!fetchFunction) throw new PatchError('INVALID_OPTIONS', 'No fetch function: pass options.fetch.');
+    this.fetch = fetchFunction;
+    this.options = options;
+    this.now = options.now ?? (() => new Date());
+    this.layout = stateLayout(options.installDir);
+    this.baseUrl = `${options.cdnUrl.replace(/\/+$/, '')}${prefix === '' ? '' : `/${encodeKey(prefix)}`}`;
+  }
+
+  /** The installed release's state, or `undefined` for a folder never updated. */
+  readState(): Promise<InstallState | undefined> {
+    return readInstallState(this.layout);
+  }
+
+  /**
+   * Finishes an update interrupted after its journal was committed (a crash or kill during apply). Reads no
+   * network. `check()` and `update()` call it first.
+   *
+   * @returns whether there was anything to finish.
+   * @throws {PatchError} `STATE_INVALID`, `INSTALL_LOCKED`, `APPLY_FAILED` (a locked file; try again later).
+   */
+  async recover(): Promise<boolean> {
+    const release = await acquireInstallLock(this.layout);
+    try {
+      return await this.recoverLocked();
+    } finally {
+      await release();
+    }
+  }
+
+  /**
+   * Reads the pointer and manifest from the CDN, validates them (schema, paths, signature, expiry, sequence), and
+   * compares them with the files on disk.
+   *
+   * @throws {PatchError} `MANIFEST_NOT_FOUND`, `MANIFEST_INVALID`, `UNSAFE_PATH`, `PATH_COLLISION`,
+   *   `SIGNATURE_INVALID`, `MANIFEST_EXPIRED`, `ROLLBACK_REJECTED`, `INTEGRITY_MISMATCH`, `HTTP_ERROR`,
+   *   `NETWORK_ERROR`, `INSTALL_LOCKED`, `ABORTED`.
+   */
+  async check(options: { signal?: AbortSignal } = {}): Promise<UpdatePlan> {
+    const release = await acquireInstallLock(this.layout);
+    try {
+      await this.recoverLocked();
+      return await this.checkLocked(options.signal);
+    } catch (error) {
+      throw asAbortError(error, options.signal);
+    } finally {
+      await release();
+    }
+  }
+
+  /**
+   * Brings the install to the published release (see the class description).
+   *
+   * @throws {PatchError} everything {@link check} throws, and `INTEGRITY_MISMATCH` (nothing is applied),
+   *   `HTTP_ERROR`, `STALLED`, `APPLY_FAILED`, `ABORTED`.
+   */
+  async update(options: UpdateOptions = {}): Promise<UpdateResult> {
+    const { signal, onProgress } = options;
+    const unlock = await acquireInstallLock(this.layout);
+    try {
+      await this.recoverLocked();
+      const plan = options.plan ?? (await this.checkLocked(signal));
+      await this.step({ name: 'checked' });
+      const state = await readInstallState(this.layout);
+      const base: UpdateResult = {
+        release: plan.release,
+        sequence: plan.sequence,
+        previousRelease: state?.release ?? null,
+        updated: false,
+        downloadedFiles: 0,
+        bytesFetched: 0,
+        copiedLocally: 0,
+        written: 0,
+        deleted: 0,
+        kept: [],
+      };
+      if (plan.upToDate) return base;
+
+      const staged = await this.stage(plan, signal, onProgress);
+      throwIfAborted(signal);
+      const journal = await this.prepareJournal(plan, staged.blobPaths);
+      await writeJournal(this.layout, journal);
+      await this.step({ name: 'journal-committed' });
+      const counter = new ProgressCounter(
+        'apply',
+        journal.writes.length + journal.deletes.length,
+        0,
+        onProgress,
+      );
+      const applied = await applyJournal(this.layout, journal, async (step) => {
+        if (step.name === 'written' || step.name === 'deleted') counter.fileDone(step.path);
+        await this.step(step);
+      });
+      await this.rememberHashes(plan);
+      onProgress?.({ phase: 'done', files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 });
+      await this.step({ name: 'done' });
+      return {
+        ...base,
+        updated: true,
+        downloadedFiles: staged.downloadedFiles,
+        bytesFetched: staged.bytesFetched,
+        copiedLocally: staged.copiedLocally,
+        ...summarize(applied),
+      };
+    } catch (error) {
+      throw asAbortError(error, signal);
+    } finally {
+      await unlock();
+    }
+  }
+
+  private async step(step: UpdateStep): Promise<void> {
+    await this.options.onStep?.(step);
+  }
+
+  private async recoverLocked(): Promise<boolean> {
+    const journal = await readJournal(this.layout);
+    if (!journal) return false;
+    try {
+      await applyJournal(this.layout, journal, (step) => this.step(step));
+    } catch (error) {
+      if (!isStagingLost(error)) throw error;
+      // A staged file vanished: forget the journal; the state still names the old release, so the next check
+      // sees which files are missing and downloads them again.
+      await removeJournal(this.layout);
+      await rm(this.layout.stagingDir, { recursive: true, force: true });
+    }
+    return true;
+  }
+
+  private async fetchWithRetries(url: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    return withRetries(
+      async () => {
+        let response: Response;
+        try {
+          response = await this.fetch(url, { signal: signal ?? null });
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          throw new PatchError('NETWORK_ERROR', `GET ${url} failed: ${String(error)}`, { url, cause: error });
+        }
+        if (response.status === 404 || response.status === 403) {
+          await response.body?.cancel().catch(() => undefined);
+          throw new PatchError(
+            'MANIFEST_NOT_FOUND',
+            `Nothing is published at ${url} (HTTP ${response.status}).`,
+            {
+              url,
+              status: response.status,
+            },
+          );
+        }
+        if (response.status !== 200) {
+          await response.body?.cancel().catch(() => undefined);
+          throw new PatchError('HTTP_ERROR', `GET ${url} answered ${response.status}.`, {
+            url,
+            status: response.status,
+          });
+        }
+        return new Uint8Array(await response.arrayBuffer());
+      },
+      {
+        attempts: this.options.attempts ?? 5,
+        baseDelayMs: this.options.retryBaseDelayMs ?? 500,
+        signal,
+        retryable: (error) =>
+          isPatchError(error, 'NETWORK_ERROR') ||
+          (isPatchError(error, 'HTTP_ERROR') &&
+            ((error.status ?? 0) >= 500 || error.status === 429 || error.status === 408)),
+      },
+    );
+  }
+
+  private async checkLocked(signal: AbortSignal | undefined): Promise<UpdatePlan> {
+    const now = this.now();
+    const pointerUrl =
+      `${this.baseUrl}/${POINTER_KEY}` +
+      (this.options.pointerCacheBusting === 'query' ? `?t=${now.getTime()}` : '');
+    const pointerBytes = await this.fetchWithRetries(pointerUrl, signal);
+    const pointerJson = parseJsonOrThrow(pointerBytes, 'version.json pointer');
+    if (this.options.publicKey !== undefined) verifyDocument(pointerJson, 'pointer', this.options.publicKey);
+    const pointer = parsePointer(pointerJson);
+    assertNotExpired(pointer, now, 'version.json pointer');
+
+    const state = await readInstallState(this.layout);
+    if (
+      state &&
+      (pointer.sequence < state.sequence ||
+        (pointer.sequence === state.sequence && pointer.release !== state.release))
+    ) {
+      throw new PatchError(
+        'ROLLBACK_REJECTED',
+        `The CDN offers release ${pointer.release} at sequence ${pointer.sequence}, older than the installed ${state.release} (sequence ${state.sequence}): refusing to go back.`,
+      );
+    }
+
+    const manifestUrl = `${this.baseUrl}/${encodeKey(pointer.manifest.key)}`;
+    const manifestBytes = await this.fetchWithRetries(manifestUrl, signal);
+    const manifestJson = parseJsonOrThrow(manifestBytes, 'manifest');
+    if (this.options.publicKey !== undefined)
+      verifyDocument(manifestJson, 'manifest', this.options.publicKey);
+    if (
+      manifestBytes.length !== pointer.manifest.size ||
+      sha256Hex(manifestBytes) !== pointer.manifest.sha256
+    ) {
+      throw new PatchError(
+        'INTEGRITY_MISMATCH',
+        `${manifestUrl} does not match the SHA-256 and size version.json names.`,
+        {
+          url: manifestUrl,
+        },
+      );
+    }
+    const manifest = parseManifest(manifestJson);
+    if (manifest.release !== pointer.release) {
+      throw new PatchError(
+        'MANIFEST_INVALID',
+        `version.json names release ${pointer.release}, but its manifest is ${manifest.release}.`,
+      );
+    }
+    assertNotExpired(manifest, now, 'manifest');
+
+    const cache = await StatCache.load(this.layout.statCachePath);
+    const download: PlannedDownload[] = [];
+    const unchanged: string[] = [];
+    const localContent = new Set<string>();
+    for (const [path, file] of Object.entries(manifest.files)) {
+      throwIfAborted(signal);
+      const local = await localHash(resolveInside(this.layout.root, path), path, cache);
+      if (local?.sha256 === file.sha256) {
+        unchanged.push(path);
+        localContent.add(file.sha256);
+      } else {
+        const url =
+          `${this.baseUrl}/${encodeKey(file.key)}` +
+          (file.versionId === undefined ? '' : `?versionId=${encodeURIComponent(file.versionId)}`);
+        download.push({ path, size: file.size, sha256: file.sha256, url });
+      }
+    }
+    const manifestKeys = new Set(Object.keys(manifest.files).map(collisionKey));
+    const deletes: UpdatePlan['delete'] = [];
+    for (const [path, file] of Object.entries(state?.files ?? {})) {
+      if (manifest.files[path] || manifestKeys.has(collisionKey(path))) continue;
+      if (unsafePathReason(path) !== undefined) continue;
+      const local = await localHash(resolveInside(this.layout.root, path), path, cache);
+      if (local === undefined) continue;
+      deletes.push({ path, sha256: file.sha256 });
+      if (local.sha256 === file.sha256) localContent.add(file.sha256);
+    }
+    await cache.save();
+    let downloadBytes = 0;
+    const counted = new Set<string>();
+    for (const file of download) {
+      if (counted.has(file.sha256) || localContent.has(file.sha256)) continue;
+      counted.add(file.sha256);
+      downloadBytes += file.size;
+    }
+    return {
+      pointer,
+      manifest,
+      release: pointer.release,
+      sequence: pointer.sequence,
+      installedRelease: state?.release ?? null,
+      download,
+      downloadBytes,
+      delete: deletes,
+      unchanged,
+      upToDate:
+        download.length === 0 &&
+        deletes.length === 0 &&
+        state?.release === pointer.release &&
+        state.sequence === pointer.sequence,
+    };
+  }
+
+  /**
+   * Puts every needed content in `staging/blobs/<sha256>`: copied from elsewhere in the install when the content
+   * is there (renamed or duplicated files), otherwise downloaded and verified. Left-over blobs of other plans are
+   * removed; `.part` files of this plan are kept for `Range` resume.
+   */
+  private async stage(
+    plan: UpdatePlan,
+    signal: AbortSignal | undefined,
+    onProgress: PatchProgressListener | undefined,
+  ): Promise<{
+    blobPaths: Map<string, string>;
+    downloadedFiles: number;
+    bytesFetched: number;
+    copiedLocally: number;
+  }> {
+    const blobsDir = join(this.layout.stagingDir, 'blobs');
+    await mkdir(blobsDir, { recursive: true });
+    const needed = new Map<string, PlannedDownload>();
+    for (const file of plan.download) if (!needed.has(file.sha256)) needed.set(file.sha256, file);
+    for (const name of await readdir(blobsDir)) {
+      const sha256 = name.replace(/\.part$/, '');
+      if (!needed.has(sha256)) await rm(join(blobsDir, name), { force: true });
+    }
+    await rm(join(this.layout.stagingDir, 'copies'), { recursive: true, force: true });
+
+    const localSources = new Map<string, string>();
+    for (const path of plan.unchanged) {
+      const file = plan.manifest.files[path];
+      if (file && needed.has(file.sha256))
+        localSources.set(file.sha256, resolveInside(this.layout.root, path));
+    }
+    for (const entry of plan.delete) {
+      if (needed.has(entry.sha256) && !localSources.has(entry.sha256)) {
+        localSources.set(entry.sha256, resolveInside(this.layout.root, entry.path));
+      }
+    }
+
+    const totalBytes = [...needed.values()].reduce((sum, file) => sum + file.size, 0);
+    const counter = new ProgressCounter('download', needed.size, totalBytes, onProgress);
+    const limit = pLimit(this.options.concurrency ?? 4);
+    let downloadedFiles = 0;
+    let bytesFetched = 0;
+    let copiedLocally = 0;
+    let index = 0;
+    const blobPaths = new Map<string, string>();
+    await Promise.all(
+      [...needed.values()].map((file) =>
+        limit(async () => {
+          throwIfAborted(signal);
+          const finalPath = join(blobsDir, file.sha256);
+          const partPath = `${finalPath}.part`;
+          blobPaths.set(file.sha256, `blobs/${file.sha256}`);
+          const ready = await stat(finalPath).catch(() => undefined);
+          if (ready?.size === file.size) {
+            counter.addBytes(file.size);
+          } else if (
+            localSources.has(file.sha256) &&
+            (await copyVerified(localSources.get(file.sha256) ?? '', partPath, finalPath, file))
+          ) {
+            copiedLocally += 1;
+            counter.addBytes(file.size);
+          } else {
+            const result: DownloadResult = await downloadVerified({
+              url: file.url,
+              partPath,
+              finalPath,
+              size: file.size,
+              sha256: file.sha256,
+              fetch: this.fetch,
+              signal,
+              stallTimeoutMs: this.options.stallTimeoutMs ?? 30_000,
+              attempts: this.options.attempts ?? 5,
+              baseDelayMs: this.options.retryBaseDelayMs ?? 500,
+              onBytes: (delta) => counter.addBytes(delta, file.path),
+            });
+            downloadedFiles += 1;
+            bytesFetched += result.bytesFetched;
+          }
+          counter.fileDone(file.path);
+          await this.step({ name: 'downloaded', index: index++, sha256: file.sha256 });
+        }),
+      ),
+    );
+    await this.step({ name: 'staged' });
+    return { blobPaths, downloadedFiles, bytesFetched, copiedLocally };
+  }
+
+  /** The journal: each download path moves its blob into place; further paths with one content get copies. */
+  private async prepareJournal(plan: UpdatePlan, blobPaths: Map<string, string>): Promise<ApplyJournal> {
+    const used = new Set<string>();
+    const writes: ApplyJournal['writes'] = [];
+    const copiesDir = join(this.layout.stagingDir, 'copies');
+    for (const [index, file] of plan.download.entries()) {
+      const blob = blobPaths.get(file.sha256);
+      if (!blob)
+        throw new PatchError('APPLY_FAILED', `No staged content for ${file.path}.`, { path: file.path });
+      let source = blob;
+      if (used.has(file.sha256)) {
+        await mkdir(copiesDir, { recursive: true });
+        source = `copies/${index}`;
+        await copyFile(join(this.layout.stagingDir, ...blob.split('/')), join(copiesDir, String(index)));
+      }
+      used.add(file.sha256);
+      writes.push({ path: file.path, source, sha256: file.sha256, size: file.size });
+    }
+    const files: InstallState['files'] = {};
+    for (const [path, file] of Object.entries(plan.manifest.files))
+      files[path] = { size: file.size, sha256: file.sha256 };
+    return {
+      formatVersion: 1,
+      release: plan.release,
+      createdAt: this.now().toISOString(),
+      writes,
+      deletes: plan.delete,
+      state: {
+        formatVersion: 1,
+        release: plan.release,
+        sequence: plan.sequence,
+        installedAt: this.now().toISOString(),
+        files,
+      },
+    };
+  }
+
+  /** Records the hashes of the files just written, so the next check does not read them again. */
+  private async rememberHashes(plan: UpdatePlan): Promise<void> {
+    const cache = await StatCache.load(this.layout.statCachePath);
+    for (const file of plan.download) {
+      const info = await stat(resolveInside(this.layout.root, file.path)).catch(() => undefined);
+      if (info?.isFile()) cache.set(file.path, info, file.sha256);
+    }
+    await cache.saveMerged();
+  }
+}
+
+function summarize(applied: ApplyResult): Pick<UpdateResult, 'written' | 'deleted' | 'kept'> {
+  return { written: applied.written, deleted: applied.deleted, kept: applied.kept };
+}
+
+function parseJsonOrThrow(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch (error) {
+    throw new PatchError('MANIFEST_INVALID', `The ${what} is not valid JSON.`, { cause: error });
+  }
+}
+
+/** The SHA-256 of a file in the install (through the stat cache), or `undefined` when it is not a file. */
+async function localHash(
+  absolutePath: string,
+  key: string,
+  cache: StatCache,
+): Promise<{ sha256: string } | undefined> {
+  const info = await stat(absolutePath).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  const cached = cache.lookup(key, info);
+  if (cached !== undefined) return { sha256: cached };
+  const { sha256 } = await hashFile(absolutePath);
+  cache.set(key, info, sha256);
+  return { sha256 };
+}
+
+/** Copies a local file with the wanted content to the staging folder, verifying it; false if it no longer matches. */
+async function copyVerified(
+  source: string,
+  partPath: string,
+  finalPath: string,
+  file: PlannedDownload,
+): Promise<boolean> {
+  try {
+    if (!(await lstat(source)).isFile()) return false;
+    await copyFile(source, partPath);
+    const copied = await hashFile(partPath);
+    if (copied.sha256 !== file.sha256 || copied.size !== file.size) {
+      await rm(partPath, { force: true });
+      return false;
+    }
+    await renameWithRetry(partPath, finalPath);
+    return true;
+  } catch {
+    await rm(partPath, { force: true });
+    return false;
+  }
+}

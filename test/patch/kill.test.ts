@@ -1,0 +1,201 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, rm } from 'node:fs/promises';
+import { isDeepStrictEqual as isEqual } from 'node:util';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClientConfig } from '../../src/local/client-config.js';
+import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
+import {
+  type PatchStack,
+  type TreeSpec,
+  hashSpec,
+  hashTree,
+  seededBytes,
+  seededRandom,
+  startPatchStack,
+  temporaryFolder,
+  writeTree,
+} from './support.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const fixture = join(root, 'test', 'patch', 'fixtures', 'run-updater.ts');
+const PREFIX = 'crash';
+
+/** Release A, and the changes that make release B: 4 changed, 2 removed, 3 added (one a rename), a new folder. */
+const releaseA: TreeSpec = {
+  'game.exe': seededBytes(1, 150_000),
+  'data/level1.pak': seededBytes(2, 120_000),
+  'data/level2.pak': seededBytes(3, 90_000),
+  'data/old.pak': seededBytes(4, 30_000),
+  'audio/theme.ogg': seededBytes(5, 80_000),
+  'audio/legacy.ogg': seededBytes(6, 20_000),
+  'readme.txt': 'release A',
+  'config/defaults.ini': 'volume=5',
+};
+const changes: TreeSpec = {
+  'game.exe': seededBytes(11, 160_000),
+  'data/level1.pak': seededBytes(12, 125_000),
+  'audio/theme.ogg': seededBytes(15, 85_000),
+  'readme.txt': 'release B',
+  'data/old.pak': null,
+  'audio/legacy.ogg': null,
+  'audio/music/legacy.ogg': seededBytes(6, 20_000),
+  'data/level3.pak': seededBytes(17, 110_000),
+  'maps/서울.map': seededBytes(18, 40_000),
+};
+const releaseB: TreeSpec = Object.fromEntries(
+  Object.entries({ ...releaseA, ...changes }).filter(([, content]) => content !== null),
+);
+
+let env: PatchStack;
+let s3: S3Client;
+let template: string;
+let releaseIdB: string;
+let killPoints: { download: string[]; apply: string[] };
+
+function runUpdater(installDir: string, pauseAt?: string): { child: ChildProcess; output: Promise<string> } {
+  const args = ['--import', 'tsx', fixture, env.cdn, PREFIX, installDir, ...(pauseAt ? [pauseAt] : [])];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const output = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`updater timed out; stdout: ${stdout}; stderr: ${stderr}`));
+    }, 45_000);
+    const poll = setInterval(() => {
+      if (pauseAt && stdout.includes('PAUSED')) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(stdout);
+      }
+    }, 10);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      if (code === 0 || stdout.includes('PAUSED')) resolve(stdout);
+      else reject(new Error(`updater exited with ${code}; stdout: ${stdout}; stderr: ${stderr}`));
+    });
+  });
+  return { child, output };
+}
+
+function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const random = seededRandom(seed);
+  const shuffled = [...items];
+  for (let index = shuffled.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
+  }
+  return shuffled;
+}
+
+async function killAt(installDir: string, pauseAt: string): Promise<void> {
+  const { child, output } = runUpdater(installDir, pauseAt);
+  const stdout = await output;
+  expect(stdout).toContain(`PAUSED ${pauseAt}`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+beforeAll(async () => {
+  env = await startPatchStack('patch-kill');
+  s3 = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  const source = await temporaryFolder('sgk-src-');
+  template = await temporaryFolder('sgk-template-');
+  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix: PREFIX });
+  await writeTree(source, releaseA);
+  await publisher.scan(source);
+  await publisher.publish();
+  await new PatchUpdater({ cdnUrl: env.cdn, prefix: PREFIX, installDir: template }).update();
+  await writeTree(source, changes);
+  await publisher.scan(source);
+  releaseIdB = (await publisher.publish()).release;
+  const plan = await new PatchUpdater({ cdnUrl: env.cdn, prefix: PREFIX, installDir: template }).check();
+  const downloads = new Set(plan.download.map((file) => file.sha256)).size - 1; // the rename is copied locally
+  const totalBytes = plan.downloadBytes;
+  killPoints = {
+    download: [
+      ...[1, 2, 3, 5, 8, 13].map((fraction) => `bytes:${Math.floor((totalBytes * fraction) / 21)}`),
+      ...Array.from({ length: downloads }, (_, index) => `downloaded:${index}`),
+      'staged',
+    ],
+    apply: [
+      'journal-committed',
+      ...plan.download.map((_, index) => `written:${index}`),
+      ...plan.delete.map((_, index) => `deleted:${index}`),
+      'state-written',
+    ],
+  };
+}, 120_000);
+
+afterAll(async () => {
+  s3.destroy();
+  await env.stack.stop();
+});
+
+describe('killing the updater (SIGKILL in a child process)', () => {
+  const seeds = Array.from({ length: 20 }, (_, index) => index + 1);
+
+  it.each(seeds)(
+    'leaves the old or the new release and finishes on the next run (seed %i)',
+    { timeout: 120_000 },
+    async (seed) => {
+      // Odd seeds kill during apply, even ones during download; each phase's points are visited in a seeded random
+      // order, so 20 runs hit 10 different points of each phase.
+      const phase = seed % 2 === 0 ? killPoints.download : killPoints.apply;
+      const pauseAt = seededShuffle(phase, 2026)[Math.floor((seed - 1) / 2) % phase.length]!;
+      const install = await temporaryFolder('sgk-kill-');
+      await cp(template, install, { recursive: true });
+      const oldTree = hashSpec(releaseA);
+      const newTree = hashSpec(releaseB);
+
+      await killAt(install, pauseAt);
+
+      // Right after the kill: no half-written or foreign file; each file holds its old or its new content, and
+      // without a journal the folder is exactly the old or the new release.
+      const afterKill = await hashTree(install);
+      const foreign = Object.entries(afterKill).filter(
+        ([path, hash]) => hash !== oldTree[path] && hash !== newTree[path],
+      );
+      const journaled = existsSync(join(install, '.sgk-patch', 'journal.json'));
+      const whole = isEqual(afterKill, oldTree) || isEqual(afterKill, newTree);
+      expect({ pauseAt, foreign, wholeOrJournaled: whole || journaled }).toEqual({
+        pauseAt,
+        foreign: [],
+        wholeOrJournaled: true,
+      });
+      // What the next run does first, offline: finish a committed journal. Then it is exactly old or new.
+      await new PatchUpdater({ cdnUrl: 'http://127.0.0.1:9', prefix: PREFIX, installDir: install }).recover();
+      const recovered = await hashTree(install);
+      expect({
+        pauseAt,
+        exactlyOldOrNew: isEqual(recovered, oldTree) || isEqual(recovered, newTree),
+      }).toEqual({
+        pauseAt,
+        exactlyOldOrNew: true,
+      });
+
+      const { output } = runUpdater(install);
+      expect(await output).toContain(`DONE ${releaseIdB}`);
+      expect(await hashTree(install)).toEqual(newTree);
+      const state = await new PatchUpdater({
+        cdnUrl: env.cdn,
+        prefix: PREFIX,
+        installDir: install,
+      }).readState();
+      expect(state?.release).toBe(releaseIdB);
+      await rm(install, { recursive: true, force: true });
+    },
+  );
+});
