@@ -281,6 +281,26 @@ export class KakaoCognitoAuth {
   }
 
   /**
+   * The player's Cognito OpenID token — a JWT whose `sub` is the identity id and `aud` the identity pool —
+   * exchanged again first when it is near expiry. Hand it to services that verify the player themselves, such as
+   * a quiz room's join `token`.
+   *
+   * @throws {AuthError} `NOT_SIGNED_IN`; {@link SessionExpiredError} when the Kakao login has expired.
+   * @example
+   * ```ts
+   * const room = await QuizRoom.join({ url, room: 'lobby', name: '민지', token: () => auth.openIdToken() });
+   * ```
+   */
+  async openIdToken(): Promise<string> {
+    const session = this.#session;
+    if (!session) throw new AuthError('NOT_SIGNED_IN', 'Sign in with Kakao first.');
+    if (session.cognitoTokenExpiresAt - this.#marginMs <= this.#clock()) await this.#currentCredentials(true);
+    const current = this.#session;
+    if (!current) throw new AuthError('NOT_SIGNED_IN', 'Sign in with Kakao first.');
+    return current.cognitoToken;
+  }
+
+  /**
    * Gets fresh credentials now, whatever their expiry (same as `credentialProvider({ forceRefresh: true })`).
    *
    * @throws see {@link KakaoCognitoAuth.credentialProvider}.

@@ -33,3 +33,5 @@ export type * from './stack/types.js';
 export { defaultLocalStackConfig } from './default-config.js';
 export { loadLocalStackConfig } from './stack/load-config.js';
 export * from './auth/index.js';
+export { LOCAL_GAME, gameClientConfig, gameStackConfig } from './game-stack.js';
+export type { GameClientConfig } from './game-stack.js';

@@ -1,0 +1,176 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { createKakaoAuthHandler } from '../auth/kakao-auth-handler.js';
+import { getChoseong } from '../hangul/getChoseong.js';
+import { createJwtTokenVerifier } from '../quiz/player-identity.js';
+import { createQuizSocketHandler } from '../quiz/socket-handler.js';
+import { quizTables } from '../quiz/tables.js';
+import { createScoreHistoryHandler } from '../scores/history-handler.js';
+import { createLeaderboardHandler } from '../scores/leaderboard-handler.js';
+import { createScoreStreamHandler } from '../scores/stream-handler.js';
+import { createSubmitScoreHandler } from '../scores/submit-handler.js';
+import { DEFAULT_SCORE_TABLES, scoreTables } from '../scores/table.js';
+import { localClientConfig } from './client-config.js';
+import type { LocalStack } from './stack/start-local-stack.js';
+import type { LocalStackConfig } from './stack/types.js';
+
+/** Fixed identifiers of the local game, the stand-ins for what a deployment's outputs hold. */
+export const LOCAL_GAME = Object.freeze({
+  identityPoolId: 'ap-northeast-2:00000000-0000-4000-8000-000000000000',
+  developerProviderName: 'gamingonaws.auth',
+  kakaoAppId: 100000,
+  cdnBucket: 'game-cdn',
+  patchPrefix: 'patch',
+  /** `global` keeps each player's best; `daily#<date>` and `test-<anything>` boards too. */
+  boards: Object.freeze({ global: {}, 'daily#*': {}, 'test-*': {} }),
+});
+
+/** What a game client needs to reach the backend: the shape of the `config.json` a deployment outputs. */
+export interface GameClientConfig {
+  region: string;
+  /** Base URL of the HTTP API (`POST /auth/kakao`, `/scoreboard`, `/scorehistory`). */
+  httpApi: string;
+  authEndpoint: string;
+  identityPoolId: string;
+  /** Cognito Identity endpoint; absent for the real service (the client derives it from the region). */
+  cognitoEndpoint?: string;
+  /** Base URL of the Kakao API the auth handler checks tokens with (local stack only). */
+  kakaoApiBaseUrl?: string;
+  kakaoAppId: number;
+  websocket: string;
+  cdn: string;
+  patchPrefix: string;
+}
+
+/**
+ * The whole product on one machine: the tables of the scores and quiz modules, the CDN bucket, local Kakao and
+ * Cognito, and every handler on its route — `POST /auth/kakao`, `POST|GET /scoreboard` (IAM), `GET
+ * /scorehistory`, the quiz WebSocket routes, the score stream aggregator, and a `GET /hangul/choseong` demo.
+ * This is what `sgk local` runs without `--config`.
+ *
+ * @example
+ * ```ts
+ * import { gameStackConfig, startLocalStack } from 'serverless-game-kit/local';
+ *
+ * const stack = await startLocalStack(gameStackConfig());
+ * ```
+ */
+export function gameStackConfig(): LocalStackConfig {
+  return {
+    tables: [...scoreTables(), ...quizTables()],
+    buckets: [LOCAL_GAME.cdnBucket],
+    identity: {
+      kakao: { defaultAppId: LOCAL_GAME.kakaoAppId },
+      cognito: {
+        identityPools: [
+          {
+            identityPoolId: LOCAL_GAME.identityPoolId,
+            developerProviderName: LOCAL_GAME.developerProviderName,
+          },
+        ],
+      },
+    },
+    http: {
+      cdn: { bucket: LOCAL_GAME.cdnBucket },
+      cors: {
+        allowOrigins: ['*'],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowHeaders: ['*'],
+        maxAgeSeconds: 600,
+      },
+    },
+    functions: (env) => {
+      const dynamodb = env.clients.dynamodb;
+      const cognito = env.identity.cognito;
+      const quiz = createQuizSocketHandler({
+        documentClient: env.clients.documents,
+        managementClient: new ApiGatewayManagementApiClient(localClientConfig(env.endpoints.connections)),
+        ...(cognito?.jwks.keys[0]
+          ? {
+              verifyToken: createJwtTokenVerifier({
+                jwk: cognito.jwks.keys[0],
+                issuer: 'https://cognito-identity.amazonaws.com',
+                audience: LOCAL_GAME.identityPoolId,
+              }),
+            }
+          : {}),
+      });
+      return {
+        http: {
+          'POST /auth/kakao': {
+            name: 'auth-kakao',
+            handler: createKakaoAuthHandler({
+              identityPoolId: LOCAL_GAME.identityPoolId,
+              developerProviderName: LOCAL_GAME.developerProviderName,
+              kakaoAppIds: [LOCAL_GAME.kakaoAppId],
+              ...(env.endpoints.kakao ? { kakaoApiBaseUrl: env.endpoints.kakao } : {}),
+              cognitoIdentityClient: new CognitoIdentityClient(
+                localClientConfig(env.endpoints.cognito ?? ''),
+              ),
+            }),
+          },
+          'POST /scoreboard': {
+            name: 'scores-submit',
+            auth: 'iam',
+            handler: createSubmitScoreHandler({ dynamodb, boards: { ...LOCAL_GAME.boards } }),
+          },
+          'GET /scoreboard': {
+            name: 'scores-leaderboard',
+            auth: 'iam',
+            handler: createLeaderboardHandler({ dynamodb, boards: { ...LOCAL_GAME.boards } }),
+          },
+          'GET /scorehistory': {
+            name: 'scores-history',
+            handler: createScoreHistoryHandler({ dynamodb, boards: { ...LOCAL_GAME.boards } }),
+          },
+          'GET /hangul/choseong': {
+            name: 'hangul-choseong',
+            handler: (event: { queryStringParameters?: Record<string, string | undefined> }) => {
+              const text = event.queryStringParameters?.text ?? '';
+              return { text, choseong: getChoseong(text) };
+            },
+          },
+        },
+        websocket: {
+          $connect: { name: 'quiz-socket', handler: quiz },
+          $disconnect: { name: 'quiz-socket', handler: quiz },
+          $default: { name: 'quiz-socket', handler: quiz },
+        },
+        streams: [
+          {
+            table: DEFAULT_SCORE_TABLES.scoresTable,
+            function: { name: 'scores-aggregator', handler: createScoreStreamHandler({ dynamodb }) },
+            reportBatchItemFailures: true,
+            batchSize: 100,
+          },
+        ],
+      };
+    },
+  };
+}
+
+/**
+ * The client configuration of a running game stack, as a deployment's `config.json` would give it.
+ *
+ * @example
+ * ```ts
+ * import { gameClientConfig, gameStackConfig, startLocalStack } from 'serverless-game-kit/local';
+ *
+ * const stack = await startLocalStack(gameStackConfig());
+ * console.log(JSON.stringify(gameClientConfig(stack)));
+ * ```
+ */
+export function gameClientConfig(stack: LocalStack): GameClientConfig {
+  return {
+    region: stack.region,
+    httpApi: stack.endpoints.http,
+    authEndpoint: `${stack.endpoints.http}/auth/kakao`,
+    identityPoolId: LOCAL_GAME.identityPoolId,
+    ...(stack.endpoints.cognito ? { cognitoEndpoint: stack.endpoints.cognito } : {}),
+    ...(stack.endpoints.kakao ? { kakaoApiBaseUrl: stack.endpoints.kakao } : {}),
+    kakaoAppId: LOCAL_GAME.kakaoAppId,
+    websocket: stack.endpoints.websocket,
+    cdn: stack.endpoints.cdn ?? `${stack.endpoints.http}/cdn`,
+    patchPrefix: LOCAL_GAME.patchPrefix,
+  };
+}
