@@ -18,7 +18,7 @@ export { reconnectDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { createSignal } from './signal.js';
 export type { Signal } from './signal.js';
-export { applyChat, applyPresence } from './state-reducer.js';
+export { CLIENT_CHAT_HISTORY, applyChat, applyPresence } from './state-reducer.js';
 export { QuizError, isQuizError } from './errors.js';
 export type { QuizErrorCode, WordPackIssue } from './errors.js';
 export {
