@@ -8,7 +8,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^serverless-game-kit\/(auth|scores|quiz)\/lambda$/, replacement: `${src}$1/lambda.ts` },
-      { find: /^serverless-game-kit\/(hangul|auth|patch|scores|quiz|local)$/, replacement: `${src}$1/index.ts` },
+      {
+        find: /^serverless-game-kit\/(hangul|auth|patch|scores|quiz|local)$/,
+        replacement: `${src}$1/index.ts`,
+      },
     ],
   },
   test: {
