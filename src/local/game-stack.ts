@@ -82,7 +82,10 @@ export function gameStackConfig(): LocalStackConfig {
     functions: (env) => {
       const dynamodb = env.clients.dynamodb;
       const cognito = env.identity.cognito;
+      const log = env.log;
       const quiz = createQuizSocketHandler({
+        log: (entry) =>
+          log(`quiz ${entry.level}: ${entry.message}${entry.error ? ` (${String(entry.error)})` : ''}`),
         documentClient: env.clients.documents,
         managementClient: new ApiGatewayManagementApiClient(localClientConfig(env.endpoints.connections)),
         ...(cognito?.jwks.keys[0]
@@ -107,6 +110,11 @@ export function gameStackConfig(): LocalStackConfig {
               cognitoIdentityClient: new CognitoIdentityClient(
                 localClientConfig(env.endpoints.cognito ?? ''),
               ),
+              logger: {
+                info: (message, details) => log(`auth: ${message}${describe(details)}`),
+                warn: (message, details) => log(`auth warn: ${message}${describe(details)}`),
+                error: (message, details) => log(`auth error: ${message}${describe(details)}`),
+              },
             }),
           },
           'POST /scoreboard': {
@@ -173,4 +181,9 @@ export function gameClientConfig(stack: LocalStack): GameClientConfig {
     cdn: stack.endpoints.cdn ?? `${stack.endpoints.http}/cdn`,
     patchPrefix: LOCAL_GAME.patchPrefix,
   };
+}
+
+/** Log details as compact JSON; the auth handler never puts tokens in them. */
+function describe(details: Record<string, unknown> | undefined): string {
+  return details === undefined ? '' : ` ${JSON.stringify(details)}`;
 }

@@ -55,11 +55,13 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
   try {
     const [dynamodbEndpoint, s3Endpoint] = await Promise.all([
       config.services?.dynamodbEndpoint ??
+        nonEmpty(process.env.SGK_LOCAL_DYNAMODB_ENDPOINT) ??
         startDynamoDbLocal(config.services?.dynamodb).then((service: DynamoDbLocal) => {
           cleanups.push(() => service.stop());
           return service.endpoint;
         }),
       config.services?.s3Endpoint ??
+        nonEmpty(process.env.SGK_LOCAL_S3_ENDPOINT) ??
         startS3Local(config.services?.s3).then((service: S3Local) => {
           cleanups.push(() => service.stop());
           return service.endpoint;
@@ -112,6 +114,7 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
       identity,
       clients,
       streamArns,
+      log,
     };
 
     const functions = (await config.functions?.(environment)) ?? {};
@@ -172,4 +175,8 @@ async function startIdentityProviders(
     identity.cognito = cognito;
   }
   return identity;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

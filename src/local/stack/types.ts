@@ -178,6 +178,8 @@ export interface LocalStackEnvironment {
   clients: LocalAwsClients;
   /** Stream ARN per table that has a stream. */
   streamArns: Record<string, string>;
+  /** The stack's log (see {@link LocalStackConfig.log}), for handlers built in `functions`. */
+  log: (line: string) => void;
 }
 
 /** Everything `startLocalStack` runs. */
@@ -193,7 +195,10 @@ export interface LocalStackConfig {
    * `http.authorizer`, IAM-authorized routes accept requests signed with the credentials it issues.
    */
   identity?: { kakao?: boolean | LocalKakaoOptions; cognito?: boolean | LocalCognitoOptions };
-  /** Reuse running services instead of starting new ones (e.g. the test run's global ones). */
+  /**
+   * Reuse running services instead of starting new ones (e.g. the test run's global ones). The environment
+   * variables `SGK_LOCAL_DYNAMODB_ENDPOINT` and `SGK_LOCAL_S3_ENDPOINT` do the same when these are not set.
+   */
   services?: {
     dynamodbEndpoint?: string;
     s3Endpoint?: string;
