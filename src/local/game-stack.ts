@@ -85,7 +85,9 @@ export function gameStackConfig(): LocalStackConfig {
       const log = env.log;
       const quiz = createQuizSocketHandler({
         log: (entry) =>
-          log(`quiz ${entry.level}: ${entry.message}${entry.error ? ` (${String(entry.error)})` : ''}`),
+          log(
+            `quiz ${entry.level}: ${entry.message}${entry.error instanceof Error ? ` (${entry.error.message})` : ''}`,
+          ),
         documentClient: env.clients.documents,
         managementClient: new ApiGatewayManagementApiClient(localClientConfig(env.endpoints.connections)),
         ...(cognito?.jwks.keys[0]
