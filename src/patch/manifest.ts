@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PatchError } from './errors.js';
 import { assertNoPathCollisions, unsafePathReason } from './paths.js';
 

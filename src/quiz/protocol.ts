@@ -6,7 +6,8 @@
  * to handle in order: a round change goes out as `[chat, correct, state]` in one `PostToConnection` per
  * connection instead of three.
  */
-import { z } from 'zod';
+// zod/mini keeps this browser-facing module small (tree-shakable functions instead of methods).
+import * as z from 'zod/mini';
 
 /** Largest client message the server reads, in UTF-8 bytes after trimming surrounding whitespace. */
 export const MAX_MESSAGE_BYTES = 4096;
@@ -30,13 +31,13 @@ export const syncMessageSchema = z.object({ action: z.literal('sync') });
 export const chatMessageSchema = z.object({
   action: z.literal('chat'),
   text: z.string(),
-  round: z.number().int().nonnegative().optional(),
+  round: z.optional(z.int().check(z.nonnegative())),
 });
 
 /** `{"action":"ping","id":3}`: answered by `pong` with the same `id`. */
 export const pingMessageSchema = z.object({
   action: z.literal('ping'),
-  id: z.union([z.string().max(64), z.number()]).optional(),
+  id: z.optional(z.union([z.string().check(z.maxLength(64)), z.number()])),
 });
 
 /** Any client message. */
@@ -75,7 +76,7 @@ export type QuizEventErrorCode =
   | 'BUSY'
   | 'INTERNAL';
 
-const playerIdSchema = z.string().min(1).max(128);
+const playerIdSchema = z.string().check(z.minLength(1), z.maxLength(128));
 
 /** One accepted answer of a round. */
 export const roundAnswerSchema = z.object({
@@ -90,13 +91,13 @@ export type RoundAnswer = z.infer<typeof roundAnswerSchema>;
 
 /** How a finished round went. */
 export const roundSummarySchema = z.object({
-  round: z.number().int(),
+  round: z.int(),
   pattern: z.string(),
   /** `'answered'`: enough correct answers; `'timeout'`: the time limit ran out first. */
   reason: z.enum(['answered', 'timeout']),
   answers: z.array(roundAnswerSchema),
   /** How many dictionary words fit the pattern. */
-  possibleAnswers: z.number().int(),
+  possibleAnswers: z.int(),
   /** A few words that fit and were not given, to show after the round. */
   otherAnswers: z.array(z.string()),
   startedAt: z.number(),
@@ -111,9 +112,9 @@ export const playerStandingSchema = z.object({
   playerId: playerIdSchema,
   name: z.string(),
   score: z.number(),
-  answers: z.number().int(),
+  answers: z.int(),
   /** 1 for the best score; players with equal scores share a rank. */
-  rank: z.number().int(),
+  rank: z.int(),
   /** Whether the player has an open connection to the room. */
   connected: z.boolean(),
 });
@@ -138,24 +139,24 @@ export type ChatLine = z.infer<typeof chatLineSchema>;
 export const stateEventSchema = z.object({
   type: z.literal('state'),
   roomId: z.string(),
-  round: z.number().int(),
+  round: z.int(),
   pattern: z.string(),
   roundStartedAt: z.number(),
   /** When the round's time limit runs out (epoch ms); absent without a time limit. */
-  roundEndsAt: z.number().optional(),
+  roundEndsAt: z.optional(z.number()),
   /** Correct answers that end a round. */
-  answersPerRound: z.number().int(),
+  answersPerRound: z.int(),
   /** Answers accepted so far this round (their words cannot be used again this round). */
   answers: z.array(roundAnswerSchema),
   /** Standings, best first, capped at the server's `maxPlayersInState`. */
   players: z.array(playerStandingSchema),
   /** Distinct players connected now. */
-  playerCount: z.number().int(),
+  playerCount: z.int(),
   /** Recent chat, oldest first. */
   chat: z.array(chatLineSchema),
-  lastRound: roundSummarySchema.optional(),
+  lastRound: z.optional(roundSummarySchema),
   /** Only in the reply to your own `sync`: who the server thinks you are. */
-  self: z.object({ playerId: playerIdSchema, name: z.string() }).optional(),
+  self: z.optional(z.object({ playerId: playerIdSchema, name: z.string() })),
   serverTime: z.number(),
 });
 
@@ -163,19 +164,19 @@ export const stateEventSchema = z.object({
 export type QuizState = z.infer<typeof stateEventSchema>;
 
 /** `chat`: a chat line, to everyone in the room (the sender included). */
-export const chatEventSchema = chatLineSchema.extend({
+export const chatEventSchema = z.extend(chatLineSchema, {
   type: z.literal('chat'),
   /** The round the line was judged in, when the server looked (it does for dictionary words). */
-  round: z.number().int().optional(),
+  round: z.optional(z.int()),
 });
 
 /** The `chat` event. */
 export type ChatEvent = z.infer<typeof chatEventSchema>;
 
 /** `correct`: someone answered the pattern; a `state` for the next round follows when the round ended. */
-export const correctEventSchema = roundAnswerSchema.extend({
+export const correctEventSchema = z.extend(roundAnswerSchema, {
   type: z.literal('correct'),
-  round: z.number().int(),
+  round: z.int(),
   pattern: z.string(),
   /** The player's total score after this answer. */
   score: z.number(),
@@ -192,7 +193,7 @@ export const presenceEventSchema = z.object({
   event: z.enum(['join', 'leave']),
   playerId: playerIdSchema,
   name: z.string(),
-  playerCount: z.number().int(),
+  playerCount: z.int(),
 });
 
 /** The `presence` event. */
@@ -201,10 +202,10 @@ export type PresenceEvent = z.infer<typeof presenceEventSchema>;
 /** `error`: something about your last message, to you only. */
 export const errorEventSchema = z.object({
   type: z.literal('error'),
-  code: z.string() as z.ZodType<QuizEventErrorCode>,
+  code: z.string() as unknown as z.ZodMiniType<QuizEventErrorCode>,
   message: z.string(),
   /** For `ROUND_TAKEN` and `WORD_ALREADY_USED`: the round concerned. */
-  round: z.number().int().optional(),
+  round: z.optional(z.int()),
 });
 
 /** The `error` event. */
@@ -213,7 +214,7 @@ export type ErrorEvent = z.infer<typeof errorEventSchema>;
 /** `pong`: the answer to `ping`. */
 export const pongEventSchema = z.object({
   type: z.literal('pong'),
-  id: z.union([z.string(), z.number()]).optional(),
+  id: z.optional(z.union([z.string(), z.number()])),
   serverTime: z.number(),
 });
 

@@ -12,7 +12,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoomGame } from './game.js';
 import { type ChatLine, chatLineSchema, roundAnswerSchema, roundSummarySchema } from './protocol.js';
 import type { QuizTableNames } from './tables.js';
@@ -69,7 +69,7 @@ const roomItemSchema = z.object({
   roundStartedAt: z.number(),
   answers: z.array(roundAnswerSchema),
   recentPatterns: z.array(z.string()),
-  lastRound: roundSummarySchema.optional(),
+  lastRound: z.optional(roundSummarySchema),
   createdAt: z.number(),
   ttl: z.number(),
 });
@@ -83,7 +83,7 @@ const scoreItemSchema = z.object({
   ttl: z.number(),
 });
 
-const chatItemSchema = chatLineSchema.extend({ round: z.number().optional(), ttl: z.number() });
+const chatItemSchema = z.object({ ...chatLineSchema.shape, round: z.number().optional(), ttl: z.number() });
 
 function isConditionFailure(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;

@@ -5,7 +5,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Broadcaster, encodeEvents } from './broadcaster.js';
 import { DEFAULT_WORD_PACK } from './default-word-pack.js';
 import { QuizDictionary } from './dictionary.js';
@@ -114,7 +114,7 @@ function distinctPlayers(connections: readonly ConnectionRecord[]): Map<string, 
   return players;
 }
 
-function describeIssue(error: z.ZodError): string {
+function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
   const issue = error.issues[0];
   if (!issue) return 'The message does not match the protocol.';
   const path = issue.path.length > 0 ? issue.path.join('.') : 'message';

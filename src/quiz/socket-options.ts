@@ -4,7 +4,7 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { QuizPatternOptions } from './dictionary.js';
 import { QuizError } from './errors.js';
 import type { QuizRulesOptions } from './game.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { QuizError, type WordPackIssue } from './errors.js';
 
 /** Shortest word a pack may hold, in syllables. */

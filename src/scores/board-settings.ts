@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BOARD_NAME_PATTERN } from './board-name.js';
 import { ScoresError } from './errors.js';
 import type { BoardMode, BoardOrder } from './types.js';

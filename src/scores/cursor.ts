@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ScoresError } from './errors.js';
 import { isValidPlayerId } from './identity.js';
 

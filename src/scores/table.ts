@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalTable } from '../local/stack/types.js';
 import { ScoresError } from './errors.js';
 
