@@ -11,6 +11,8 @@ export default tseslint.config(
       '**/cdk.out/**',
       'examples/**/dist/**',
       'tools/**',
+      'docs/api/**',
+      'test-results/**',
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,
