@@ -4,12 +4,12 @@ import { createKakaoAuthHandler } from '../auth/kakao-auth-handler.js';
 import { getChoseong } from '../hangul/getChoseong.js';
 import { createJwtTokenVerifier } from '../quiz/player-identity.js';
 import { createQuizSocketHandler } from '../quiz/socket-handler.js';
-import { quizTables } from '../quiz/tables.js';
+import { DEFAULT_QUIZ_TABLE_NAMES, type QuizTableNames, quizTables } from '../quiz/tables.js';
 import { createScoreHistoryHandler } from '../scores/history-handler.js';
 import { createLeaderboardHandler } from '../scores/leaderboard-handler.js';
 import { createScoreStreamHandler } from '../scores/stream-handler.js';
 import { createSubmitScoreHandler } from '../scores/submit-handler.js';
-import { DEFAULT_SCORE_TABLES, scoreTables } from '../scores/table.js';
+import { DEFAULT_SCORE_TABLES, type ScoreTablesConfig, scoreTables } from '../scores/table.js';
 import { localClientConfig } from './client-config.js';
 import type { LocalStack } from './stack/start-local-stack.js';
 import type { LocalStackConfig } from './stack/types.js';
@@ -42,6 +42,16 @@ export interface GameClientConfig {
   patchPrefix: string;
 }
 
+/** Options of {@link gameStackConfig}. */
+export interface GameStackOptions {
+  /**
+   * Put in front of every table name (`GameScores` → `<prefix>GameScores`). Stacks that share one DynamoDB
+   * Local — parallel tests, say — need distinct prefixes: each stack polls its scores table's stream, so two
+   * stacks on one table would both count every play.
+   */
+  tablePrefix?: string;
+}
+
 /**
  * The whole product on one machine: the tables of the scores and quiz modules, the CDN bucket, local Kakao and
  * Cognito, and every handler on its route — `POST /auth/kakao`, `POST|GET /scoreboard` (IAM), `GET
@@ -55,9 +65,20 @@ export interface GameClientConfig {
  * const stack = await startLocalStack(gameStackConfig());
  * ```
  */
-export function gameStackConfig(): LocalStackConfig {
+export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfig {
+  const prefix = options.tablePrefix ?? '';
+  const scoreTableNames: ScoreTablesConfig = {
+    scoresTable: `${prefix}${DEFAULT_SCORE_TABLES.scoresTable}`,
+    distributionTable: `${prefix}${DEFAULT_SCORE_TABLES.distributionTable}`,
+  };
+  const quizTableNames: Partial<QuizTableNames> = {
+    connections: `${prefix}${DEFAULT_QUIZ_TABLE_NAMES.connections}`,
+    rooms: `${prefix}${DEFAULT_QUIZ_TABLE_NAMES.rooms}`,
+    chat: `${prefix}${DEFAULT_QUIZ_TABLE_NAMES.chat}`,
+  };
+  const boards = { ...LOCAL_GAME.boards };
   return {
-    tables: [...scoreTables(), ...quizTables()],
+    tables: [...scoreTables(scoreTableNames), ...quizTables(quizTableNames)],
     buckets: [LOCAL_GAME.cdnBucket],
     identity: {
       kakao: { defaultAppId: LOCAL_GAME.kakaoAppId },
@@ -89,6 +110,7 @@ export function gameStackConfig(): LocalStackConfig {
             `quiz ${entry.level}: ${entry.message}${entry.error instanceof Error ? ` (${entry.error.message})` : ''}`,
           ),
         documentClient: env.clients.documents,
+        tables: quizTableNames,
         managementClient: new ApiGatewayManagementApiClient(localClientConfig(env.endpoints.connections)),
         ...(cognito?.jwks.keys[0]
           ? {
@@ -113,25 +135,25 @@ export function gameStackConfig(): LocalStackConfig {
                 localClientConfig(env.endpoints.cognito ?? ''),
               ),
               logger: {
-                info: (message, details) => log(`auth: ${message}${describe(details)}`),
-                warn: (message, details) => log(`auth warn: ${message}${describe(details)}`),
-                error: (message, details) => log(`auth error: ${message}${describe(details)}`),
+                info: (message, details) => log(`${message}${describe(details)}`),
+                warn: (message, details) => log(`warn: ${message}${describe(details)}`),
+                error: (message, details) => log(`error: ${message}${describe(details)}`),
               },
             }),
           },
           'POST /scoreboard': {
             name: 'scores-submit',
             auth: 'iam',
-            handler: createSubmitScoreHandler({ dynamodb, boards: { ...LOCAL_GAME.boards } }),
+            handler: createSubmitScoreHandler({ dynamodb, tables: scoreTableNames, boards }),
           },
           'GET /scoreboard': {
             name: 'scores-leaderboard',
             auth: 'iam',
-            handler: createLeaderboardHandler({ dynamodb, boards: { ...LOCAL_GAME.boards } }),
+            handler: createLeaderboardHandler({ dynamodb, tables: scoreTableNames, boards }),
           },
           'GET /scorehistory': {
             name: 'scores-history',
-            handler: createScoreHistoryHandler({ dynamodb, boards: { ...LOCAL_GAME.boards } }),
+            handler: createScoreHistoryHandler({ dynamodb, tables: scoreTableNames, boards }),
           },
           'GET /hangul/choseong': {
             name: 'hangul-choseong',
@@ -148,8 +170,11 @@ export function gameStackConfig(): LocalStackConfig {
         },
         streams: [
           {
-            table: DEFAULT_SCORE_TABLES.scoresTable,
-            function: { name: 'scores-aggregator', handler: createScoreStreamHandler({ dynamodb }) },
+            table: `${prefix}${DEFAULT_SCORE_TABLES.scoresTable}`,
+            function: {
+              name: 'scores-aggregator',
+              handler: createScoreStreamHandler({ dynamodb, tables: scoreTableNames }),
+            },
             reportBatchItemFailures: true,
             batchSize: 100,
           },

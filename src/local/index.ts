@@ -34,4 +34,4 @@ export { defaultLocalStackConfig } from './default-config.js';
 export { loadLocalStackConfig } from './stack/load-config.js';
 export * from './auth/index.js';
 export { LOCAL_GAME, gameClientConfig, gameStackConfig } from './game-stack.js';
-export type { GameClientConfig } from './game-stack.js';
+export type { GameClientConfig, GameStackOptions } from './game-stack.js';

@@ -3,6 +3,7 @@ import { KakaoCognitoAuth } from '../../src/auth/client.js';
 import { type GameClientConfig, gameClientConfig, gameStackConfig } from '../../src/local/game-stack.js';
 import { type LocalStack, startLocalStack } from '../../src/local/stack/start-local-stack.js';
 import { QuizRoom } from '../../src/quiz/client.js';
+import { uniqueName } from '../support/aws.js';
 import { ScoreClient } from '../../src/scores/client.js';
 
 /** The whole product through the local stack: the same paths a game takes against a deployment. */
@@ -12,7 +13,7 @@ describe('the local game stack', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({
-      ...gameStackConfig(),
+      ...gameStackConfig({ tablePrefix: `${uniqueName('game')}-` }),
       services: { dynamodbEndpoint: inject('dynamodbEndpoint'), s3Endpoint: inject('s3Endpoint') },
       log: () => undefined,
     });

@@ -1,8 +1,8 @@
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { defaultLocalStackConfig } from '../../local/default-config.js';
 import { loadLocalStackConfig } from '../../local/stack/load-config.js';
 import { type LocalStack, startLocalStack } from '../../local/stack/start-local-stack.js';
+import { createTable } from '../table.js';
 
 interface LocalCommandOptions {
   config?: string;
@@ -44,11 +44,7 @@ export function registerLocalCommand(program: Command): void {
 }
 
 function endpointTable(stack: LocalStack): string {
-  const plain = !process.stdout.isTTY;
-  const table = new Table({
-    head: ['service', 'endpoint'],
-    ...(plain ? { style: { head: [], border: [] } } : {}),
-  });
+  const table = createTable({ head: ['service', 'endpoint'] });
   table.push(
     ['HTTP API', stack.endpoints.http],
     ['WebSocket API', stack.endpoints.websocket],

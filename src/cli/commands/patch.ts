@@ -1,7 +1,7 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import cliProgress from 'cli-progress';
-import Table from 'cli-table3';
+import { createTable } from '../table.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import {
 
 /** Where `sgk patch` writes and what it talks to; tests pass their own. */
 export interface PatchCommandIo {
-  stdout?: { write(text: string): unknown };
+  stdout?: { write(text: string): unknown; isTTY?: boolean };
   /** Progress bars go here, only when it is a TTY. */
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   fetch?: FetchLike;
@@ -183,7 +183,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
   };
 
   const planTable = (plan: PublishPlan): string => {
-    const table = new Table({ head: ['', 'files'] });
+    const table = createTable({ head: ['', 'files'] }, stdout);
     table.push(
       ['added', plan.added.length],
       ['changed', plan.changed.length],
@@ -249,7 +249,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         return;
       }
       print(planTable(result.plan));
-      const summary = new Table();
+      const summary = createTable({}, stdout);
       summary.push(
         { release: result.release },
         { sequence: result.sequence },
@@ -285,7 +285,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         print(JSON.stringify(result, null, 2));
         return;
       }
-      const table = new Table();
+      const table = createTable({}, stdout);
       table.push(
         { release: result.release },
         { sequence: result.sequence },
@@ -349,7 +349,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
           };
           if (options.json) print(JSON.stringify(summary, null, 2));
           else {
-            const table = new Table();
+            const table = createTable({}, stdout);
             table.push(
               { release: plan.release },
               { installed: plan.installedRelease ?? '-' },
@@ -370,7 +370,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
             print(JSON.stringify(result, null, 2));
             return;
           }
-          const table = new Table();
+          const table = createTable({}, stdout);
           table.push(
             { release: result.release },
             { 'previous release': result.previousRelease ?? '-' },
@@ -420,7 +420,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
           print(JSON.stringify(status, null, 2));
           return;
         }
-        const table = new Table();
+        const table = createTable({}, stdout);
         table.push(
           { installed: status.installed ?? 'nothing (never updated)' },
           { sequence: status.sequence ?? '-' },

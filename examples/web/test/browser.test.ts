@@ -1,0 +1,187 @@
+/**
+ * The browser demo in real Chromium (Debian's `chromium`, driven by playwright-core), against the local demo
+ * stack with the page hosted on its CDN route: two players share a quiz room, and a score played in the page
+ * reaches the leaderboard and the chart. Screenshots go to `test-results/web-demo/`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ChoseongIndex } from '../../../src/hangul/ChoseongIndex.js';
+import type { LocalStack } from '../../../src/local/stack/start-local-stack.js';
+import { DEFAULT_WORD_PACK } from '../../../src/quiz/default-word-pack.js';
+import { uniqueName } from '../../../test/support/aws.js';
+import { startDemoStack } from '../../local/demo-stack.js';
+import { type HostedWebDemo, hostWebDemo } from '../../local/web-hosting.js';
+import { type WebDemoBuild, buildWebDemo } from '../build.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = resolve('test-results', 'web-demo');
+/** Longest wait for the page to show something (the backend is local, but the machine is shared). */
+const UI_TIMEOUT_MS = 20_000;
+
+describe('the web demo in Chromium', () => {
+  let stack: LocalStack;
+  let build: WebDemoBuild;
+  let hosted: HostedWebDemo;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing. The browser tests need Debian's Chromium and a Korean font; .ci/run installs them ` +
+          '(apt-get install -y chromium fonts-nanum).',
+      );
+    }
+    [stack, build] = await Promise.all([
+      startDemoStack({
+        services: { dynamodbEndpoint: inject('dynamodbEndpoint'), s3Endpoint: inject('s3Endpoint') },
+        tablePrefix: `${uniqueName('web')}-`,
+      }),
+      buildWebDemo(),
+      mkdir(SCREENSHOTS, { recursive: true }),
+    ]);
+    hosted = await hostWebDemo(stack, build, { prefix: uniqueName('web') });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  /** A new browser profile on the page, signed in as `nickname`. */
+  async function signedInPlayer(nickname: string, query: Record<string, string>): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ko-KR' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${nickname}: ${error.message}`));
+    await page.goto(`${hosted.url}?${new URLSearchParams(query).toString()}`);
+    await page.fill('#login-name', nickname);
+    await page.click('#login-submit');
+    await page.waitForSelector('#login-done', { timeout: UI_TIMEOUT_MS });
+    return page;
+  }
+
+  async function screenshot(page: Page, name: string, annotate: (message: string) => Promise<unknown>) {
+    const path = join(SCREENSHOTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    await annotate(`screenshot: ${path}`);
+    console.log(`screenshot: ${path}`);
+  }
+
+  /** The text of each cell, row by row. */
+  async function cellsOf(page: Page, rows: string): Promise<string[][]> {
+    return page.$$eval(rows, (elements) =>
+      elements.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
+    );
+  }
+
+  async function patternOf(page: Page): Promise<{ pattern: string; round: number }> {
+    const element = page.locator('#quiz-pattern');
+    return {
+      pattern: (await element.textContent()) ?? '',
+      round: Number(await element.getAttribute('data-round')),
+    };
+  }
+
+  it('serves the page from the CDN route with the content type of each file', async () => {
+    const css = build.files.find((file) => file.endsWith('.css'));
+    const js = build.files.find((file) => file.endsWith('.js'));
+    const base = hosted.url.replace(/index\.html$/, '');
+
+    const types = await Promise.all(
+      ['index.html', js, css, 'config.json'].map(async (file) => {
+        const response = await fetch(`${base}${file}`);
+        await response.arrayBuffer();
+        return [file, response.status, response.headers.get('content-type')];
+      }),
+    );
+
+    expect(types).toEqual([
+      ['index.html', 200, 'text/html; charset=utf-8'],
+      [js, 200, 'text/javascript; charset=utf-8'],
+      [css, 200, 'text/css; charset=utf-8'],
+      ['config.json', 200, 'application/json; charset=utf-8'],
+    ]);
+  });
+
+  it('lets two players share a quiz room: one answers, both see the winner and the next pattern', async ({
+    annotate,
+  }) => {
+    const room = uniqueName('room');
+    const [alice, bob] = await Promise.all([
+      signedInPlayer('민지', { room }),
+      signedInPlayer('준호', { room }),
+    ]);
+    for (const page of [alice, bob]) {
+      await page.click('#quiz-join');
+      await page.waitForSelector('#quiz-pattern[data-round]', { timeout: UI_TIMEOUT_MS });
+    }
+    const before = await patternOf(alice);
+    const answer = new ChoseongIndex(DEFAULT_WORD_PACK).lookup(before.pattern)[0];
+    expect(answer, `a dictionary word for ${before.pattern}`).toBeDefined();
+    expect(await patternOf(bob)).toEqual(before);
+
+    await alice.fill('#quiz-input', answer!);
+    await alice.press('#quiz-input', 'Enter');
+
+    for (const page of [alice, bob]) {
+      await page.waitForFunction(
+        (round) => Number(document.querySelector<HTMLElement>('#quiz-pattern')?.dataset.round) > round,
+        before.round,
+        { timeout: UI_TIMEOUT_MS },
+      );
+    }
+    const [afterAlice, afterBob] = await Promise.all([patternOf(alice), patternOf(bob)]);
+    expect(afterAlice.round).toBe(before.round + 1);
+    expect(afterBob).toEqual(afterAlice);
+    for (const page of [alice, bob]) {
+      expect(await page.textContent('#quiz-winner')).toBe('민지');
+      expect(await page.textContent('#quiz-last')).toContain(`${before.pattern}: 정답자 민지 — ${answer!}`);
+      expect(await page.textContent('#quiz-chat')).toContain(`민지 ${answer!}`);
+    }
+    expect(await cellsOf(bob, '#quiz-standings tbody tr')).toEqual([
+      ['1', '민지', '1', '1'],
+      ['2', '준호', '0', '0'],
+    ]);
+    await screenshot(alice, 'quiz-winner', annotate);
+    await screenshot(bob, 'quiz-other-player', annotate);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('submits a score played in the page and shows it in the leaderboard and the chart', async ({
+    annotate,
+  }) => {
+    const board = uniqueName('test-web');
+    const page = await signedInPlayer('서연', { board, duration: '4000' });
+
+    await page.click('#game-press'); // the first press starts the clock
+    for (let press = 1; press < 7; press++) await page.keyboard.press('Space');
+    await page.waitForSelector('#game-submit:not([hidden])', { timeout: UI_TIMEOUT_MS });
+    expect(await page.textContent('#game-count')).toBe('7');
+    await page.click('#game-submit');
+
+    await page.waitForSelector('#leaderboard tr.me[data-score="7"]', { timeout: UI_TIMEOUT_MS });
+    await page.waitForSelector('#distribution .bar.mine[data-from="7"][data-count="1"]', {
+      timeout: UI_TIMEOUT_MS,
+    });
+    expect(await cellsOf(page, '#leaderboard tbody tr')).toEqual([['1', '서연', '7']]);
+    expect(await page.textContent('#my-rank')).toBe('내 순위: 1위 (최고 7점)');
+    expect(await page.locator('#distribution .bar').count()).toBe(1);
+    await screenshot(page, 'score-submitted', annotate);
+    expect(pageErrors).toEqual([]);
+  });
+});
