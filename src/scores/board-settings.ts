@@ -105,6 +105,31 @@ export function createBoardResolver(catalog: BoardCatalog = DEFAULT_BOARDS): Boa
   };
 }
 
+/** The board catalog and the default board every score handler takes, validated together. */
+export interface BoardOptions {
+  boards?: BoardCatalog;
+  /** Board of a request that names none; default `'global'`. */
+  defaultBoard?: string;
+}
+
+/**
+ * Validates a handler's `boards` and `defaultBoard` (at factory time): the default board must be in the catalog.
+ *
+ * @throws {ScoresError} `INVALID_OPTIONS`
+ * @example
+ * ```ts
+ * const { boards, defaultBoard } = resolveBoardOptions({ boards: { global: {} } });
+ * ```
+ */
+export function resolveBoardOptions(options: BoardOptions): { boards: BoardResolver; defaultBoard: string } {
+  const boards = createBoardResolver(options.boards);
+  const defaultBoard = options.defaultBoard ?? 'global';
+  if (!boards.settingsOf(defaultBoard)) {
+    throw new ScoresError('INVALID_OPTIONS', `defaultBoard "${defaultBoard}" matches no entry of boards.`);
+  }
+  return { boards, defaultBoard };
+}
+
 /**
  * True when `candidate` ranks strictly better than `reference` on a board of `order`.
  *

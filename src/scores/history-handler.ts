@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
 import { numberValue, readInteger, stringValue } from './attribute-values.js';
-import { type BoardCatalog, createBoardResolver } from './board-settings.js';
+import { type BoardCatalog, resolveBoardOptions } from './board-settings.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './cursor.js';
 import { ScoresError } from './errors.js';
 import {
@@ -44,11 +44,7 @@ export interface ScoreHistoryHandlerOptions extends DynamoDbClientOption {
  */
 export function createScoreHistoryHandler(options: ScoreHistoryHandlerOptions = {}): ScoresHttpHandler {
   const tables = resolveScoreTables(options.tables);
-  const boards = createBoardResolver(options.boards);
-  const defaultBoard = options.defaultBoard ?? 'global';
-  if (!boards.settingsOf(defaultBoard)) {
-    throw new ScoresError('INVALID_OPTIONS', `defaultBoard "${defaultBoard}" matches no entry of boards.`);
-  }
+  const { boards, defaultBoard } = resolveBoardOptions(options);
   const maxLimit = options.maxLimit ?? 1000;
   if (!Number.isInteger(maxLimit) || maxLimit < 1 || maxLimit > 10_000) {
     throw new ScoresError('INVALID_OPTIONS', 'maxLimit must be an integer from 1 to 10000.');

@@ -8,7 +8,7 @@ import {
 import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
 import { numberValue, readInteger, readString, stringValue, type WireItem } from './attribute-values.js';
-import { type BoardCatalog, createBoardResolver, type ResolvedBoardSettings } from './board-settings.js';
+import { type BoardCatalog, resolveBoardOptions, type ResolvedBoardSettings } from './board-settings.js';
 import { decodeLeaderboardCursor, encodeLeaderboardCursor } from './cursor.js';
 import { ScoresError } from './errors.js';
 import {
@@ -66,11 +66,7 @@ export interface LeaderboardHandlerOptions extends DynamoDbClientOption {
  */
 export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}): ScoresHttpHandler {
   const tables = resolveScoreTables(options.tables);
-  const boards = createBoardResolver(options.boards);
-  const defaultBoard = options.defaultBoard ?? 'global';
-  if (!boards.settingsOf(defaultBoard)) {
-    throw new ScoresError('INVALID_OPTIONS', `defaultBoard "${defaultBoard}" matches no entry of boards.`);
-  }
+  const { boards, defaultBoard } = resolveBoardOptions(options);
   const maxLimit = boundedOption(options.maxLimit, 'maxLimit', 100, 1000);
   const maxRadius = boundedOption(options.maxRadius, 'maxRadius', 25, 100);
   const dynamodb = resolveDynamoDbClient(options);

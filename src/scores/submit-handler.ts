@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/cli
 import { readJsonBody } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
 import { readInteger, readString, type WireItem } from './attribute-values.js';
-import { type BoardCatalog, createBoardResolver } from './board-settings.js';
+import { type BoardCatalog, resolveBoardOptions } from './board-settings.js';
 import { ScoresError } from './errors.js';
 import {
   answerErrors,
@@ -78,12 +78,8 @@ const MAX_EXACT_ATTEMPTS = 8;
  */
 export function createSubmitScoreHandler(options: SubmitScoreHandlerOptions = {}): ScoresHttpHandler {
   const tables = resolveScoreTables(options.tables);
-  const boards = createBoardResolver(options.boards);
+  const { boards, defaultBoard } = resolveBoardOptions(options);
   const limits = resolveLimits(options);
-  const defaultBoard = options.defaultBoard ?? 'global';
-  if (!boards.settingsOf(defaultBoard)) {
-    throw new ScoresError('INVALID_OPTIONS', `defaultBoard "${defaultBoard}" matches no entry of boards.`);
-  }
   const rateLimit = resolveRateLimit(options.rateLimit);
   if (options.resolvePlayer !== undefined && typeof options.resolvePlayer !== 'function') {
     throw new ScoresError('INVALID_OPTIONS', 'resolvePlayer must be a function.');
