@@ -1,38 +1,24 @@
-import { type Metafile, build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type EntryBundle, bundleEntry } from '../support/bundle.js';
 
-let metafile: Metafile;
+let bundle: EntryBundle;
 let code: string;
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: ['src/auth/index.ts'],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    minify: true,
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  metafile = result.metafile;
-  code = result.outputFiles[0]!.text;
+  bundle = await bundleEntry('src/auth/index.ts', { minify: true });
+  code = bundle.code;
 });
 
 describe('the serverless-game-kit/auth bundle for browsers', () => {
   it('contains no AWS SDK or Smithy runtime code', () => {
-    const inputs = Object.keys(metafile.inputs);
-
-    expect(inputs.filter((path) => /@aws-sdk|@smithy/.test(path))).toEqual([]);
+    expect(bundle.inputs.filter((path) => /@aws-sdk|@smithy/.test(path))).toEqual([]);
   });
 
   it('imports no Node built-in', () => {
-    const imports = Object.values(metafile.inputs).flatMap((input) =>
-      input.imports.map((entry) => entry.path),
-    );
-
     expect(
-      imports.filter((path) => path.startsWith('node:') || /^(fs|crypto|http|https|buffer|path)$/.test(path)),
+      bundle.imports.filter(
+        (path) => path.startsWith('node:') || /^(fs|crypto|http|https|buffer|path)$/.test(path),
+      ),
     ).toEqual([]);
   });
 
@@ -41,10 +27,8 @@ describe('the serverless-game-kit/auth bundle for browsers', () => {
   });
 
   it('contains no server code of the auth module', () => {
-    const inputs = Object.keys(metafile.inputs);
-
     expect(
-      inputs.filter((path) =>
+      bundle.inputs.filter((path) =>
         /kakao-auth-handler|handler-options|src\/auth\/kakao\.ts|src\/local\//.test(path),
       ),
     ).toEqual([]);

@@ -1,9 +1,10 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerPatchCommand } from '../../src/cli/commands/patch.js';
-import { LOCAL_CREDENTIALS, localClientConfig } from '../../src/local/client-config.js';
+import { LOCAL_CREDENTIALS } from '../../src/local/client-config.js';
 import { isPatchError } from '../../src/patch/index.js';
 import {
   type PatchStack,
@@ -20,7 +21,7 @@ let counter = 0;
 
 beforeAll(async () => {
   env = await startPatchStack('patch-cli');
-  s3 = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  s3 = env.stack.clients.s3;
   vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
   vi.stubEnv('AWS_REGION', 'ap-northeast-2');
@@ -28,7 +29,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  s3.destroy();
   await env.stack.stop();
 });
 

@@ -7,10 +7,9 @@ import {
   CreateInvalidationCommand,
   GetInvalidationCommand,
 } from '@aws-sdk/client-cloudfront';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/local/client-config.js';
 import { PatchPublisher } from '../../src/patch/index.js';
 import { type PatchStack, startPatchStack, temporaryFolder, writeTree } from './support.js';
 
@@ -20,11 +19,10 @@ let counter = 0;
 
 beforeAll(async () => {
   env = await startPatchStack('patch-cf');
-  s3 = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  s3 = env.stack.clients.s3;
 });
 
 afterAll(async () => {
-  s3.destroy();
   await env.stack.stop();
 });
 

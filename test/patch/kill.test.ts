@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, rm } from 'node:fs/promises';
 import { isDeepStrictEqual as isEqual } from 'node:util';
@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/local/client-config.js';
 import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
 import {
   type PatchStack,
@@ -110,7 +109,7 @@ async function killAt(installDir: string, pauseAt: string): Promise<void> {
 
 beforeAll(async () => {
   env = await startPatchStack('patch-kill');
-  s3 = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  s3 = env.stack.clients.s3;
   const source = await temporaryFolder('sgk-src-');
   template = await temporaryFolder('sgk-template-');
   const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix: PREFIX });
@@ -140,7 +139,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  s3.destroy();
   await env.stack.stop();
 });
 

@@ -1,9 +1,9 @@
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/local/client-config.js';
 import {
   PatchPublisher,
   PatchUpdater,
@@ -32,11 +32,10 @@ let prefixCounter = 0;
 
 beforeAll(async () => {
   env = await startPatchStack('patch-e2e');
-  s3 = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  s3 = env.stack.clients.s3;
 });
 
 afterAll(async () => {
-  s3.destroy();
   await env.stack.stop();
 });
 

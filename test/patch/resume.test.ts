@@ -1,8 +1,7 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/local/client-config.js';
 import { PatchPublisher, PatchUpdater, blobKey, sha256Hex } from '../../src/patch/index.js';
 import {
   type PatchStack,
@@ -19,11 +18,10 @@ let s3: S3Client;
 
 beforeAll(async () => {
   env = await startPatchStack('patch-resume');
-  s3 = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  s3 = env.stack.clients.s3;
 });
 
 afterAll(async () => {
-  s3.destroy();
   await env.stack.stop();
 });
 

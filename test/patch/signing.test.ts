@@ -1,6 +1,6 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/local/client-config.js';
 import {
   PatchPublisher,
   PatchUpdater,
@@ -27,11 +27,10 @@ const otherKeys = generateSigningKeyPair();
 
 beforeAll(async () => {
   env = await startPatchStack('patch-sign');
-  s3 = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  s3 = env.stack.clients.s3;
 });
 
 afterAll(async () => {
-  s3.destroy();
   await env.stack.stop();
 });
 

@@ -32,11 +32,10 @@ let counter = 0;
 
 beforeAll(async () => {
   env = await startPatchStack('patch-vid');
-  real = new S3Client(localClientConfig(env.stack.endpoints.s3));
+  real = env.stack.clients.s3;
 });
 
 afterAll(async () => {
-  real.destroy();
   await env.stack.stop();
 });
 

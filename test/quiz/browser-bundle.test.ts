@@ -1,8 +1,8 @@
 /**
  * `serverless-game-kit/quiz` must bundle for browsers: no Node built-ins, no AWS SDK, no `ws`, no server code.
  */
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { bundleEntry } from '../support/bundle.js';
 
 const SERVER_FILES = [
   'socket-handler.ts',
@@ -18,19 +18,8 @@ const SERVER_FILES = [
 
 describe('the quiz client bundle', () => {
   it('bundles src/quiz/index.ts for the browser without Node built-ins, the AWS SDK, ws or server code', async () => {
-    const result = await build({
-      entryPoints: ['src/quiz/index.ts'],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const { inputs, code: output } = await bundleEntry('src/quiz/index.ts');
 
-    const inputs = Object.keys(result.metafile.inputs);
-    const output = result.outputFiles[0]!.text;
-    expect(result.errors).toEqual([]);
     expect(inputs.filter((input) => input.includes('@aws-sdk') || input.includes('@smithy'))).toEqual([]);
     expect(inputs.filter((input) => /node_modules\/ws\//.test(input))).toEqual([]);
     expect(inputs.filter((input) => SERVER_FILES.some((file) => input.endsWith(`src/quiz/${file}`)))).toEqual(
@@ -41,18 +30,12 @@ describe('the quiz client bundle', () => {
   });
 
   it('keeps the Lambda bundle of quiz/lambda to the quiz module and what it shares', async () => {
-    const result = await build({
-      entryPoints: ['src/quiz/lambda.ts'],
-      bundle: true,
+    const { inputs } = await bundleEntry('src/quiz/lambda.ts', {
       platform: 'node',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
       external: ['@aws-sdk/*'],
     });
 
-    const ownSources = Object.keys(result.metafile.inputs).filter((input) => input.startsWith('src/'));
+    const ownSources = inputs.filter((input) => input.startsWith('src/'));
     expect(ownSources.filter((input) => !/^src\/(quiz|hangul|core)\//.test(input))).toEqual([]);
   });
 });
