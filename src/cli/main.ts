@@ -1,9 +1,12 @@
 import { isGameKitError } from '../core/errors.js';
-import { createProgram } from './program.js';
+import { asMissingPeerDependency } from '../core/peer-dependencies.js';
 
 try {
+  // Loaded on demand so that a missing optional peer (the AWS SDK) is reported by name, not as a stack trace.
+  const { createProgram } = await import('./program.js');
   await createProgram().parseAsync(process.argv);
-} catch (error) {
+} catch (caught) {
+  const error = asMissingPeerDependency('cli', caught) ?? caught;
   if (isGameKitError(error)) {
     console.error(`sgk: ${error.message} [${error.code}]`);
     process.exitCode = 1;

@@ -3,6 +3,7 @@ export { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './client-con
 export type { LocalClientConfig } from './client-config.js';
 export { createLocalAwsClients } from './clients.js';
 export type { LocalAwsClients, LocalEndpoints } from './clients.js';
+export type { PublicJwk, PublicJwkSet } from '../core/jwk.js';
 export { findDynamoDbLocalJar, startDynamoDbLocal } from './dynamodb-local.js';
 export type { DynamoDbLocal, DynamoDbLocalOptions } from './dynamodb-local.js';
 export { LocalServiceError } from './errors.js';

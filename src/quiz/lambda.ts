@@ -12,6 +12,7 @@ export { wordPackFromFile, wordPackFromS3, wordPackFromTable } from './word-pack
 export type { S3WordPackOptions, TableWordPackOptions, WordPackSource } from './word-pack-sources.js';
 export { createJwtTokenVerifier, guestPlayerId } from './player-identity.js';
 export type { JwtTokenVerifierOptions, TokenVerifier, VerifiedPlayer } from './player-identity.js';
+export type { PublicJwk } from '../core/jwk.js';
 export { chatSortKey } from './room-store.js';
 export { QuizError, isQuizError } from './errors.js';
 export type { QuizErrorCode, WordPackIssue } from './errors.js';

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type JWTVerifyGetKey, createRemoteJWKSet, importJWK, type JWK, jwtVerify } from 'jose';
+import type { PublicJwk } from '../core/jwk.js';
 import { QuizError } from './errors.js';
 
 /** The player a token proves. */
@@ -44,7 +45,7 @@ export interface JwtTokenVerifierOptions {
   /** The issuer's JWKS, e.g. `https://cognito-identity.amazonaws.com/.well-known/jwks_uri`. */
   jwksUrl?: string;
   /** Or a single public key as a JWK. */
-  jwk?: JWK;
+  jwk?: PublicJwk;
   /** Required `iss`, e.g. `https://cognito-identity.amazonaws.com`. */
   issuer?: string | string[];
   /** Required `aud`, e.g. the Cognito identity pool id. */
@@ -81,7 +82,7 @@ export function createJwtTokenVerifier(options: JwtTokenVerifierOptions): TokenV
   const resolveKeys = (): Promise<JWTVerifyGetKey | Awaited<ReturnType<typeof importJWK>>> =>
     (keys ??= options.jwksUrl
       ? Promise.resolve(createRemoteJWKSet(new URL(options.jwksUrl)))
-      : importJWK(options.jwk!));
+      : importJWK(options.jwk as JWK));
   return async (token) => {
     const key = await resolveKeys();
     const verifyOptions = {

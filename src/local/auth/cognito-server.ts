@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { JSONWebKeySet } from 'jose';
+import type { PublicJwkSet } from '../../core/jwk.js';
 import * as z from 'zod';
 import { LOCAL_REGION } from '../client-config.js';
 import { LocalServiceError } from '../errors.js';
@@ -42,7 +42,7 @@ export interface LocalCognito {
   readonly port: number;
   readonly region: string;
   /** The public key of the tokens (also served at `GET /.well-known/jwks_uri`). */
-  readonly jwks: JSONWebKeySet;
+  readonly jwks: PublicJwkSet;
   /** Operations answered so far, by name. */
   readonly requestCounts: Readonly<Record<string, number>>;
   /**

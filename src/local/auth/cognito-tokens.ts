@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type CryptoKey,
-  type JSONWebKeySet,
-  type JWTPayload,
-  SignJWT,
-  exportJWK,
-  generateKeyPair,
-  jwtVerify,
-} from 'jose';
+import type { webcrypto } from 'node:crypto';
+import { SignJWT, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+import type { PublicJwkSet } from '../../core/jwk.js';
 
 /**
  * The issuer (`iss`) of Cognito Identity's OpenID tokens.
@@ -22,7 +16,15 @@ import {
 export const COGNITO_IDENTITY_ISSUER = 'https://cognito-identity.amazonaws.com';
 
 /** The claims of a Cognito Identity OpenID token. */
-export interface CognitoTokenClaims extends JWTPayload {
+export interface CognitoTokenClaims {
+  /** The issuer, {@link COGNITO_IDENTITY_ISSUER}. */
+  iss?: string;
+  /** Expiry, in seconds since the epoch. */
+  exp?: number;
+  /** Issue time, in seconds since the epoch. */
+  iat?: number;
+  /** Any other claim of the token. */
+  [claim: string]: unknown;
   /** The identity id. */
   sub: string;
   /** The identity pool id. */
@@ -34,7 +36,7 @@ export interface CognitoTokenClaims extends JWTPayload {
 /** Signs and verifies Cognito-style OpenID tokens with one RS256 key pair. */
 export interface CognitoTokenSigner {
   /** The public key as a JSON Web Key Set (what `/.well-known/jwks_uri` serves). */
-  readonly jwks: JSONWebKeySet;
+  readonly jwks: PublicJwkSet;
   sign(
     claims: { identityId: string; identityPoolId: string; amr: string[] },
     ttlSeconds: number,
@@ -58,7 +60,10 @@ export interface CognitoTokenSigner {
  * ```
  */
 export async function createCognitoTokenSigner(
-  options: { clock?: () => number; keyPair?: { privateKey: CryptoKey; publicKey: CryptoKey } } = {},
+  options: {
+    clock?: () => number;
+    keyPair?: { privateKey: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey };
+  } = {},
 ): Promise<CognitoTokenSigner> {
   const clock = options.clock ?? Date.now;
   const { privateKey, publicKey } =
