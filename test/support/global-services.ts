@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../src/local/dynamodb-local.js';
-import { startS3Local } from '../../src/local/s3-local.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../src/local/dynamodb-local.js';
+import { type S3Local, startS3Local } from '../../src/local/s3-local.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,15 +11,33 @@ declare module 'vitest' {
   }
 }
 
+interface SharedServices {
+  users: number;
+  started: Promise<[DynamoDbLocal, S3Local]>;
+}
+
+/** Every project that lists this setup shares one DynamoDB Local (one JVM) and one S3 server per run. */
+const SHARED = Symbol.for('serverless-game-kit.test.global-services');
+const registry = globalThis as { [SHARED]?: SharedServices };
+
 /**
  * Starts DynamoDB Local and the S3 server once per test run and hands their endpoints to every test file
- * through `inject()`; stops both when the run ends. Suites create their own uniquely named tables and buckets.
+ * through `inject()`; stops both when the last project using them ends. Suites create their own uniquely named
+ * tables and buckets. Only the `integration` and `e2e` projects use it: the `unit` project starts nothing.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [dynamodb, s3] = await Promise.all([startDynamoDbLocal(), startS3Local()]);
+  const shared = (registry[SHARED] ??= {
+    users: 0,
+    started: Promise.all([startDynamoDbLocal(), startS3Local()]),
+  });
+  shared.users += 1;
+  const [dynamodb, s3] = await shared.started;
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
   project.provide('s3Endpoint', s3.endpoint);
   return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete registry[SHARED];
     await Promise.all([dynamodb.stop(), s3.stop()]);
   };
 }
