@@ -6,7 +6,7 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 /**
  * One entry per public subpath, so a Lambda bundle or a browser bundle pulls only the module it imports.
  * Every bare import stays external (the consumer's bundler or Node resolves it), except that the CommonJS build
- * inlines the few dependencies that ship only as ES modules, so `require()` works on every Node 20.
+ * inlines the few dependencies that ship only as ES modules, so `require()` works on every supported Node.
  */
 const entry = {
   'hangul/index': 'src/hangul/index.ts',
@@ -33,7 +33,7 @@ const shared: Options = {
   entry,
   dts: true,
   sourcemap: SOURCE_MAPS,
-  target: 'node20',
+  target: 'node22',
   platform: 'node',
   splitting: true,
   shims: true,
@@ -57,7 +57,7 @@ export default defineConfig([
     format: ['esm'],
     // Keeps main.ts's `import('./program.js')` a separate chunk, so a missing AWS SDK is caught and named.
     splitting: true,
-    target: 'node20',
+    target: 'node22',
     platform: 'node',
     sourcemap: SOURCE_MAPS,
     outDir: 'dist',
