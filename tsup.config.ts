@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { buildHandlerBundles } from './src/cdk/build-handler-bundles.js';
 
 /**
  * One entry per public subpath, so a Lambda bundle or a browser bundle pulls only the module it imports.
@@ -15,6 +16,7 @@ const entry = {
   'quiz/lambda': 'src/quiz/lambda.ts',
   'patch/index': 'src/patch/index.ts',
   'local/index': 'src/local/index.ts',
+  'cdk/index': 'src/cdk/index.ts',
 };
 
 const ESM_ONLY_DEPENDENCIES = ['p-limit', 'yocto-queue', 'jose'];
@@ -49,5 +51,9 @@ export default defineConfig([
     outDir: 'dist',
     external: [BARE_IMPORT],
     banner: { js: '#!/usr/bin/env node' },
+    // The Lambda code the `serverless-game-kit/cdk` constructs deploy: one prebuilt bundle per function.
+    onSuccess: async () => {
+      await buildHandlerBundles('dist/lambda');
+    },
   },
 ]);
