@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
+import { buildHandlerBundles } from './src/cdk/build-handler-bundles.js';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -18,6 +19,7 @@ const entry = {
   'quiz/lambda': 'src/quiz/lambda.ts',
   'patch/index': 'src/patch/index.ts',
   'local/index': 'src/local/index.ts',
+  'cdk/index': 'src/cdk/index.ts',
 };
 
 const ESM_ONLY_DEPENDENCIES = ['p-limit', 'yocto-queue', 'jose'];
@@ -64,6 +66,10 @@ export default defineConfig([
     external: [BARE_IMPORT],
     esbuildPlugins: [nameAndVersionOnly()],
     banner: { js: '#!/usr/bin/env node' },
+    // The Lambda code the `serverless-game-kit/cdk` constructs deploy: one prebuilt bundle per function.
+    onSuccess: async () => {
+      await buildHandlerBundles('dist/lambda');
+    },
   },
 ]);
 

@@ -21,7 +21,7 @@ export default defineConfig({
     alias: [
       { find: /^serverless-game-kit\/(auth|scores|quiz)\/lambda$/, replacement: `${src}$1/lambda.ts` },
       {
-        find: /^serverless-game-kit\/(hangul|auth|patch|scores|quiz|local)$/,
+        find: /^serverless-game-kit\/(hangul|auth|patch|scores|quiz|local|cdk)$/,
         replacement: `${src}$1/index.ts`,
       },
     ],

@@ -1,4 +1,4 @@
-import type { LocalTable } from '../local/stack/types.js';
+import type { TableDefinition } from '../core/table-definition.js';
 
 /** Names of the quiz's three tables and the connections table's room index. */
 export interface QuizTableNames {
@@ -40,7 +40,7 @@ export const DEFAULT_QUIZ_TABLE_NAMES: Readonly<QuizTableNames> = Object.freeze(
  * });
  * ```
  */
-export function quizTables(names: Partial<QuizTableNames> = {}): LocalTable[] {
+export function quizTables(names: Partial<QuizTableNames> = {}): TableDefinition[] {
   const resolved = { ...DEFAULT_QUIZ_TABLE_NAMES, ...names };
   return [
     {

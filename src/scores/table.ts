@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { LocalTable } from '../local/stack/types.js';
+import type { TableDefinition } from '../core/table-definition.js';
 import { ScoresError } from './errors.js';
 
 /**
@@ -139,7 +139,7 @@ export function resolveScoreTables(config: ScoreTablesConfig = {}): ResolvedScor
 export function scoreTables(
   config: ScoreTablesConfig = {},
   options: { stream?: boolean } = {},
-): LocalTable[] {
+): TableDefinition[] {
   const tables = resolveScoreTables(config);
   const { board, player, score } = tables.attributes;
   return [

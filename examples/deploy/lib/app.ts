@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import type { GameFunctionSettings } from 'serverless-game-kit/cdk';
 import { GameKitStack } from './game-kit-stack.js';
 import { readDeploySettings } from './settings.js';
 
@@ -7,6 +8,7 @@ import { readDeploySettings } from './settings.js';
  * -c prefix=…`); the stack is named `<prefix>-game-kit`.
  *
  * @param app - The CDK app whose context holds the settings.
+ * @param functionSettings - Where the handler bundles are (tests); default the package's own.
  * @returns The stack.
  * @throws {DeploySettingsError} when a context value is missing or malformed (before anything is built).
  * @example
@@ -15,10 +17,11 @@ import { readDeploySettings } from './settings.js';
  * const stack = addGameKitStack(app);
  * ```
  */
-export function addGameKitStack(app: App): GameKitStack {
+export function addGameKitStack(app: App, functionSettings?: GameFunctionSettings): GameKitStack {
   const settings = readDeploySettings((key) => app.node.tryGetContext(key) as unknown);
   return new GameKitStack(app, `${settings.prefix}-game-kit`, {
     settings,
     description: `serverless-game-kit for ${settings.prefix}: Kakao sign-in, scores, quiz rooms, patches`,
+    ...(functionSettings ? { functionSettings } : {}),
   });
 }

@@ -1,9 +1,12 @@
 import type { Context } from 'aws-lambda';
+import type { KeyDefinition, TableDefinition } from '../../core/table-definition.js';
 import type { LocalCognito, LocalCognitoOptions } from '../auth/cognito-server.js';
 import type { LocalKakao, LocalKakaoOptions } from '../auth/kakao-server.js';
 import type { LocalAwsClients } from '../clients.js';
 import type { DynamoDbLocalOptions } from '../dynamodb-local.js';
 import type { S3LocalOptions } from '../s3-local.js';
+
+export type { IndexDefinition, KeyDefinition, TableDefinition } from '../../core/table-definition.js';
 
 /**
  * Any Lambda handler: `(event, context) => result | Promise<result>`. Callback-style handlers are not
@@ -27,30 +30,11 @@ export interface LocalFunctionDefinition<Event = never, Result = unknown> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each gateway builds its own event type.
 export type LocalFunction = LocalHandler<any, any> | LocalFunctionDefinition<any, any>;
 
-/** A DynamoDB table the stack creates at start. */
-export interface LocalTable {
-  name: string;
-  partitionKey: LocalKey;
-  sortKey?: LocalKey;
-  globalSecondaryIndexes?: Array<{
-    name: string;
-    partitionKey: LocalKey;
-    sortKey?: LocalKey;
-    /** Default `ALL`; or the list of non-key attributes to project. */
-    projection?: 'ALL' | 'KEYS_ONLY' | string[];
-  }>;
-  /** Turn on the table's stream with this view type. */
-  stream?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
-  /** Attribute that holds the expiry time (epoch seconds). DynamoDB Local records the setting but, like the
-   * service, deletes expired items lazily; readers must filter on it. */
-  ttlAttribute?: string;
-}
+/** A DynamoDB table the stack creates at start: the modules' own {@link TableDefinition}. */
+export type LocalTable = TableDefinition;
 
-/** A key attribute: name and DynamoDB scalar type. */
-export interface LocalKey {
-  name: string;
-  type: 'S' | 'N' | 'B';
-}
+/** A key attribute: name and DynamoDB scalar type ({@link KeyDefinition}). */
+export type LocalKey = KeyDefinition;
 
 /** CORS settings of the HTTP gateway, as in an HTTP API's `CorsConfiguration`. */
 export interface LocalCorsConfig {
