@@ -8,7 +8,7 @@ export { createLeaderboardHandler } from './leaderboard-handler.js';
 export type { LeaderboardHandlerOptions } from './leaderboard-handler.js';
 export { createScoreHistoryHandler } from './history-handler.js';
 export type { ScoreHistoryHandlerOptions } from './history-handler.js';
-export { CHECKPOINT_BOARD_PREFIX, createScoreStreamHandler } from './stream-handler.js';
+export { createScoreStreamHandler } from './stream-handler.js';
 export type {
   ScoreStreamEvent,
   ScoreStreamHandlerOptions,
