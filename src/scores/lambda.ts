@@ -9,6 +9,17 @@ export type { LeaderboardHandlerOptions } from './leaderboard-handler.js';
 export { createScoreHistoryHandler } from './history-handler.js';
 export type { ScoreHistoryHandlerOptions } from './history-handler.js';
 export { createScoreStreamHandler } from './stream-handler.js';
+export { RANK_LEVELS, rankBucket, rankDeltas, rankHistogramItems, rankItemKey } from './rank-histogram.js';
+export type { RankItemKey } from './rank-histogram.js';
+export {
+  MAX_BOARD_SHARDS,
+  boardOfPartitionKey,
+  boardShardKeys,
+  playerPartitionKey,
+  shardKey,
+  shardOf,
+} from './partition-keys.js';
+export { CURSOR_KEY_ENV } from './cursor.js';
 export type {
   ScoreStreamEvent,
   ScoreStreamHandlerOptions,

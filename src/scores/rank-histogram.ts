@@ -173,3 +173,31 @@ export class RankHistogramReader {
     return items;
   }
 }
+
+/**
+ * The histogram items of a board whose players hold `scores`, with their counts: what the stream handler would
+ * have built from the players' first plays. For backfilling a board that existed before its histogram (write the
+ * items, e.g. with `BatchWriteItem`, while the stream handler is stopped, then start it at `LATEST`).
+ *
+ * @example
+ * ```ts
+ * import { rankHistogramItems } from 'serverless-game-kit/scores/lambda';
+ *
+ * for (const item of rankHistogramItems('global', scores)) await put(item.partition, item.bucket, item.count);
+ * ```
+ */
+export function rankHistogramItems(
+  board: string,
+  scores: Iterable<number>,
+): Array<RankItemKey & { count: number }> {
+  const items = new Map<string, RankItemKey & { count: number }>();
+  for (const score of scores)
+    for (let level = 0; level < RANK_LEVELS; level++) {
+      const key = rankItemKey(board, score, level);
+      const id = `${key.partition}\u0000${key.bucket}`;
+      const item = items.get(id);
+      if (item) item.count += 1;
+      else items.set(id, { ...key, count: 1 });
+    }
+  return [...items.values()];
+}

@@ -21,12 +21,7 @@ import {
   type RateLimit,
   type Submission,
 } from './submit-plan.js';
-import {
-  type ResolvedScoreTables,
-  resolveScoreTables,
-  SCORE_ITEM_ATTRIBUTES,
-  type ScoreTablesConfig,
-} from './table.js';
+import { resolveScoreTables, SCORE_ITEM_ATTRIBUTES, type ScoreTablesConfig } from './table.js';
 import type { SubmitScoreResult } from './types.js';
 
 /** Options of {@link createSubmitScoreHandler}. */
@@ -135,7 +130,7 @@ async function writeSubmission(
         plan.improved === 'if-new'
           ? readInteger(output.Attributes, SCORE_ITEM_ATTRIBUTES.plays) === 1
           : plan.improved;
-      return toResult(output.Attributes, submission.tables, improved);
+      return toResult(output.Attributes, submission, improved);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const observed = observePlayerItem((error as { Item?: WireItem }).Item, submission.tables);
@@ -152,15 +147,12 @@ function isConditionFailure(error: unknown): boolean {
   );
 }
 
-function toResult(
-  item: WireItem | undefined,
-  tables: ResolvedScoreTables,
-  improved: boolean,
-): SubmitScoreResult {
+function toResult(item: WireItem | undefined, submission: Submission, improved: boolean): SubmitScoreResult {
+  const { tables } = submission;
   const name = readString(item, SCORE_ITEM_ATTRIBUTES.name);
   return {
-    board: readString(item, tables.attributes.board) ?? '',
-    playerId: readString(item, tables.attributes.player) ?? '',
+    board: submission.board,
+    playerId: readString(item, tables.attributes.player) ?? submission.playerId,
     ...(name === undefined ? {} : { name }),
     score: readInteger(item, tables.attributes.score) ?? 0,
     lastScore: readInteger(item, SCORE_ITEM_ATTRIBUTES.lastScore) ?? 0,
