@@ -24,7 +24,7 @@ import { benchmarkTopRead } from './top-read.js';
 
 export async function run(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const dynamodbLocal = await startDynamoDbLocal({ jvmArgs: ['-Xmx2g'] });
+  const dynamodbLocal = await startDynamoDbLocal({ jvmArgs: ['-Xmx2g'], startTimeoutMs: 180_000 });
   const dynamodb = new DynamoDBClient(localClientConfig(dynamodbLocal.endpoint));
   const meter = meterCapacity(dynamodb);
   try {
