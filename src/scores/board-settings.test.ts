@@ -16,9 +16,9 @@ describe('createBoardResolver', () => {
       boards.settingsOf('daily#vip#1'),
       boards.settingsOf('daily#2026-11-21'),
     ]).toEqual([
-      { mode: 'best', order: 'desc' },
-      { mode: 'best', order: 'asc' },
-      { mode: 'latest', order: 'desc' },
+      { mode: 'best', order: 'desc', shards: 1 },
+      { mode: 'best', order: 'asc', shards: 1 },
+      { mode: 'latest', order: 'desc', shards: 1 },
     ]);
   });
 
@@ -31,6 +31,12 @@ describe('createBoardResolver', () => {
 
   it('refuses an unknown setting at factory time', () => {
     expect(() => createBoardResolver({ global: { mode: 'highest' as never } })).toThrow(ScoresError);
+  });
+
+  it('takes 1 to 256 write shards and refuses anything else', () => {
+    expect(createBoardResolver({ global: { shards: 16 } }).settingsOf('global')?.shards).toBe(16);
+    for (const shards of [0, 257, 1.5, Number.NaN])
+      expect(() => createBoardResolver({ global: { shards } })).toThrow(ScoresError);
   });
 });
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BOARD_NAME_PATTERN } from './board-name.js';
 import { ScoresError } from './errors.js';
+import { MAX_BOARD_SHARDS } from './partition-keys.js';
 import type { BoardMode, BoardOrder } from './types.js';
 
 /** How one board (or a family of boards, e.g. `daily#*`) keeps and ranks scores. */
@@ -9,12 +10,20 @@ export interface BoardSettings {
   mode?: BoardMode;
   /** Default `'desc'` (higher is better). */
   order?: BoardOrder;
+  /**
+   * Write shards: the board's players are spread over this many partition keys (by a hash of the player id), each
+   * taking up to 1,000 WCU/s of submissions. Default 1 (the board name is the key; nothing extra to pay). A top-N
+   * read queries every shard (about 0.5 RCU each), so pick the smallest N with N × 1,000 ≥ the peak submissions
+   * per second (×2 for boards where most plays set a new best). 1–256. See docs/scores.md, "Sizing".
+   */
+  shards?: number;
 }
 
 /** Board settings with every default filled in. */
 export interface ResolvedBoardSettings {
   mode: BoardMode;
   order: BoardOrder;
+  shards: number;
 }
 
 /**
@@ -37,6 +46,7 @@ export const boardNameSchema = z
 const boardSettingsSchema = z.strictObject({
   mode: z.enum(['best', 'latest']).optional(),
   order: z.enum(['desc', 'asc']).optional(),
+  shards: z.number().int().min(1).max(MAX_BOARD_SHARDS, `shards is at most ${MAX_BOARD_SHARDS}`).optional(),
 });
 
 /** The board catalog used when none is given: one `global` board keeping each player's best, higher is better. */
@@ -57,7 +67,7 @@ export interface BoardResolver {
  * @example
  * ```ts
  * const boards = createBoardResolver({ global: {}, 'daily#*': { mode: 'latest' } });
- * boards.settingsOf('daily#2026-11-21'); // { mode: 'latest', order: 'desc' }
+ * boards.settingsOf('daily#2026-11-21'); // { mode: 'latest', order: 'desc', shards: 1 }
  * ```
  */
 export function createBoardResolver(catalog: BoardCatalog = DEFAULT_BOARDS): BoardResolver {
@@ -77,6 +87,7 @@ export function createBoardResolver(catalog: BoardCatalog = DEFAULT_BOARDS): Boa
     const settings: ResolvedBoardSettings = {
       mode: parsed.data.mode ?? 'best',
       order: parsed.data.order ?? 'desc',
+      shards: parsed.data.shards ?? 1,
     };
     if (key.endsWith('*')) {
       const prefix = key.slice(0, -1);

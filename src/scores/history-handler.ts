@@ -3,7 +3,8 @@ import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
 import { numberValue, readInteger, stringValue } from './attribute-values.js';
 import { type BoardCatalog, resolveBoardOptions } from './board-settings.js';
-import { decodeHistoryCursor, encodeHistoryCursor } from './cursor.js';
+import { createCursorCodec, resolveCursorKey } from './cursor.js';
+import { boardShardKeys } from './partition-keys.js';
 import { ScoresError } from './errors.js';
 import {
   answerErrors,
@@ -26,13 +27,15 @@ export interface ScoreHistoryHandlerOptions extends DynamoDbClientOption {
   defaultBoard?: string;
   /** Buckets per page by default and at most; default 1000 (a 1 000-bucket page reads about 8 RCU). */
   maxLimit?: number;
+  /** Signs the paging cursors; see `LeaderboardHandlerOptions.cursorKey`. */
+  cursorKey?: string | Uint8Array;
   logger?: ScoresLogger;
 }
 
 /**
  * Builds the `GET /scorehistory` handler: `?board&limit&cursor` → how many plays ended with each score, by score
- * ascending, from one Query on the distribution table (never a Scan); large histograms come in pages with an
- * opaque `cursor`.
+ * ascending, from one Query per board shard on the distribution table (never a Scan), merged; large histograms
+ * come in pages with a signed, opaque `cursor`.
  *
  * @throws {ScoresError} `INVALID_OPTIONS` at factory time.
  * @example
@@ -52,47 +55,56 @@ export function createScoreHistoryHandler(options: ScoreHistoryHandlerOptions = 
   const dynamodb = resolveDynamoDbClient(options);
   const log = options.logger ?? defaultScoresLogger;
   const { board: boardAttribute, score: scoreAttribute } = tables.attributes;
+  const cursors = createCursorCodec(
+    resolveCursorKey(options.cursorKey, [tables.scoresTable, tables.scoreIndex, tables.distributionTable]),
+  );
 
   return (event) =>
     answerErrors(log, async () => {
       if (requestMethod(event) !== 'GET') throw new ScoresError('METHOD_NOT_ALLOWED', 'Use GET.');
       const query = queryParameters(event);
       const board = query.board ?? defaultBoard;
-      if (!boards.settingsOf(board)) throw new ScoresError('UNKNOWN_BOARD', `There is no board "${board}".`);
+      const settings = boards.settingsOf(board);
+      if (!settings) throw new ScoresError('UNKNOWN_BOARD', `There is no board "${board}".`);
       const limit = integerParameter(query.limit, 'limit', { min: 1, max: maxLimit, fallback: maxLimit });
-      const cursor = query.cursor === undefined ? undefined : decodeHistoryCursor(query.cursor, board);
-      const output = await dynamodb.send(
-        new QueryCommand({
-          TableName: tables.distributionTable,
-          KeyConditionExpression: '#b = :b',
-          ExpressionAttributeNames: { '#b': boardAttribute },
-          ExpressionAttributeValues: { ':b': stringValue(board) },
-          ScanIndexForward: true,
-          Limit: limit + 1,
-          ...(cursor
-            ? {
-                ExclusiveStartKey: {
-                  [boardAttribute]: stringValue(board),
-                  [scoreAttribute]: numberValue(cursor.score),
-                },
-              }
-            : {}),
-        }),
+      const cursor = query.cursor === undefined ? undefined : cursors.decodeHistory(query.cursor, board);
+      // Each shard counts the plays of its own players: the same score may appear in several shards. Every
+      // shard reads limit + 1 buckets, so the first `limit` distinct scores of the merge are complete.
+      const shards = await Promise.all(
+        boardShardKeys(board, settings.shards).map((partition) =>
+          dynamodb.send(
+            new QueryCommand({
+              TableName: tables.distributionTable,
+              KeyConditionExpression: cursor ? '#b = :b AND #s > :s' : '#b = :b',
+              ExpressionAttributeNames: { '#b': boardAttribute, ...(cursor ? { '#s': scoreAttribute } : {}) },
+              ExpressionAttributeValues: {
+                ':b': stringValue(partition),
+                ...(cursor ? { ':s': numberValue(cursor.score) } : {}),
+              },
+              ScanIndexForward: true,
+              Limit: limit + 1,
+            }),
+          ),
+        ),
       );
-      const buckets: ScoreBucket[] = [];
-      for (const item of output.Items ?? []) {
-        const score = readInteger(item, scoreAttribute);
-        const count = readInteger(item, DISTRIBUTION_ATTRIBUTES.count);
-        if (score !== undefined && count !== undefined && count > 0) buckets.push({ score, count });
-      }
-      const page = buckets.slice(0, limit);
-      const last = page.at(-1);
+      const counts = new Map<number, number>();
+      for (const output of shards)
+        for (const item of output.Items ?? []) {
+          const score = readInteger(item, scoreAttribute);
+          const count = readInteger(item, DISTRIBUTION_ATTRIBUTES.count);
+          if (score !== undefined && count !== undefined) counts.set(score, (counts.get(score) ?? 0) + count);
+        }
+      const merged: ScoreBucket[] = [...counts]
+        .sort(([a], [b]) => a - b)
+        .map(([score, count]) => ({ score, count }));
+      const within = merged.slice(0, limit);
+      const last = within.at(-1);
       const hasMore =
-        (output.Items ?? []).length > limit || (output.LastEvaluatedKey !== undefined && page.length > 0);
+        merged.length > limit || (within.length > 0 && shards.some((output) => output.LastEvaluatedKey));
       const body: ScoreHistoryPage = {
         board,
-        buckets: page,
-        ...(hasMore && last ? { cursor: encodeHistoryCursor({ board, score: last.score }) } : {}),
+        buckets: within.filter((bucket) => bucket.count > 0),
+        ...(hasMore && last ? { cursor: cursors.encodeHistory({ board, score: last.score }) } : {}),
       };
       return jsonResponse(200, body);
     });

@@ -1,14 +1,25 @@
 /**
- * `serverless-game-kit/scores/lambda`: Lambda handler factories for leaderboards and the score distribution, plus
- * the table definitions. Server-only (uses the AWS SDK and Node); the browser client is `serverless-game-kit/scores`.
+ * `serverless-game-kit/scores/lambda`: Lambda handler factories for leaderboards, ranks and the score distribution,
+ * plus the table definitions and the key layout (write shards, rank histogram). Server-only (uses the AWS SDK and Node); the browser client is `serverless-game-kit/scores`.
  */
-export { createSubmitScoreHandler } from './submit-handler.js';
+export { createSubmitScoreHandler, RECOMMENDED_RATE_LIMIT } from './submit-handler.js';
 export type { SubmitScoreHandlerOptions } from './submit-handler.js';
 export { createLeaderboardHandler } from './leaderboard-handler.js';
 export type { LeaderboardHandlerOptions } from './leaderboard-handler.js';
 export { createScoreHistoryHandler } from './history-handler.js';
 export type { ScoreHistoryHandlerOptions } from './history-handler.js';
-export { CHECKPOINT_BOARD_PREFIX, createScoreStreamHandler } from './stream-handler.js';
+export { createScoreStreamHandler } from './stream-handler.js';
+export { RANK_LEVELS, rankBucket, rankDeltas, rankHistogramItems, rankItemKey } from './rank-histogram.js';
+export type { RankItemKey } from './rank-histogram.js';
+export {
+  MAX_BOARD_SHARDS,
+  boardOfPartitionKey,
+  boardShardKeys,
+  playerPartitionKey,
+  shardKey,
+  shardOf,
+} from './partition-keys.js';
+export { CURSOR_KEY_ENV } from './cursor.js';
 export type {
   ScoreStreamEvent,
   ScoreStreamHandlerOptions,

@@ -1,15 +1,14 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
-import { numberValue, readInteger, readString, stringValue, type WireItem } from './attribute-values.js';
-import { type BoardCatalog, resolveBoardOptions, type ResolvedBoardSettings } from './board-settings.js';
-import { decodeLeaderboardCursor, encodeLeaderboardCursor } from './cursor.js';
+import { stringValue } from './attribute-values.js';
+import {
+  type BoardCatalog,
+  isBetterScore,
+  resolveBoardOptions,
+  type ResolvedBoardSettings,
+} from './board-settings.js';
+import { createCursorCodec, type CursorCodec, type LeaderboardCursor, resolveCursorKey } from './cursor.js';
 import { ScoresError } from './errors.js';
 import {
   answerErrors,
@@ -21,7 +20,10 @@ import {
   type ScoresLogger,
 } from './handler-support.js';
 import { isValidPlayerId, type PlayerResolver, resolvePlayerId } from './identity.js';
-import { type AroundCounts, aroundCountsNeeded, rankAround, rankPage, type ScoreRow } from './ranking.js';
+import { shardKey, shardOf } from './partition-keys.js';
+import { type RankCounts, RankHistogramReader } from './rank-histogram.js';
+import { type AroundCounts, aroundCountsNeeded, type AroundWindow, rankAround, rankPage } from './ranking.js';
+import { ScoreIndexReader, toScoreRow } from './score-index-reader.js';
 import {
   type ResolvedScoreTables,
   resolveScoreTables,
@@ -43,18 +45,32 @@ export interface LeaderboardHandlerOptions extends DynamoDbClientOption {
   maxRadius?: number;
   /** Resolves `around=me`; default: the Cognito identity in the request context, as for submissions. */
   resolvePlayer?: PlayerResolver;
+  /**
+   * Where `around` takes a rank from. `'histogram'` (default): the rank histogram the stream handler maintains —
+   * 11 small Queries, about 6 RCU whatever the rank; reflects submissions once the stream has carried them (usually
+   * within a second). `'count'`: a `Select: COUNT` over every index entry above the player, exact at once but
+   * O(rank) read capacity (about 50 RCU at rank 10,000), for boards whose histogram was never built.
+   */
+  rank?: 'histogram' | 'count';
+  /**
+   * Signs the paging cursors (HMAC-SHA256) so that an edited cursor is refused with `INVALID_CURSOR`: a random
+   * secret of at least 16 bytes. Default: the `SCORES_CURSOR_KEY` environment variable, else a key derived from the
+   * deployment (not secret; set one in production).
+   */
+  cursorKey?: string | Uint8Array;
   logger?: ScoresLogger;
 }
 
 /**
- * Builds the `GET /scoreboard` handler, always a Query on the score index (never a Scan):
+ * Builds the `GET /scoreboard` handler (Queries only, never a Scan). A board of N shards is read as one list,
+ * merged across its shards (better score first, ties by shard, then index order):
  *
- * - `?board&limit&cursor` → the top `limit` rows (default 10), best first, with competition ranks and an opaque
- *   `cursor` for the next page. Costs the index entries read: about 0.5 RCU for a top 10.
+ * - `?board&limit&cursor` → the top `limit` rows (default 10), best first, with competition ranks and a signed,
+ *   opaque `cursor` for the next page. One Query per shard: about 0.5 RCU × N for a top 10.
  * - `?board&around=<playerId|me>&radius` → the player's exact rank and `radius` rows (default 5) above and below.
- *   The rank is 1 + a `Select: 'COUNT'` Query of the entries strictly better than the player: it reads every
- *   index entry above the player, so it costs O(rank) read capacity (≈ 0.5 RCU per 4 KB of entries, about 100
- *   entries of this index), paged through `LastEvaluatedKey`. A player at rank 10 000 costs about 50 RCU.
+ *   The rank is 1 + the players strictly better, read from the rank histogram (11 Queries of ≤ 31 small items,
+ *   about 6 RCU at any rank and any board size); the neighbours cost 2 Queries per shard (≈ 0.5 RCU each) and the
+ *   player's item a consistent 1 RCU read.
  *
  * @throws {ScoresError} `INVALID_OPTIONS` at factory time.
  * @example
@@ -71,7 +87,13 @@ export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}
   const maxRadius = boundedOption(options.maxRadius, 'maxRadius', 25, 100);
   const dynamodb = resolveDynamoDbClient(options);
   const log = options.logger ?? defaultScoresLogger;
-  const reader = new ScoreIndexReader(dynamodb, tables);
+  const rankSource = options.rank ?? 'histogram';
+  if (rankSource !== 'histogram' && rankSource !== 'count')
+    throw new ScoresError('INVALID_OPTIONS', "rank must be 'histogram' or 'count'.");
+  const cursors = createCursorCodec(
+    resolveCursorKey(options.cursorKey, [tables.scoresTable, tables.scoreIndex, tables.distributionTable]),
+  );
+  const reader = new LeaderboardReader(dynamodb, tables, cursors, rankSource);
 
   return (event) =>
     answerErrors(log, async () => {
@@ -101,49 +123,50 @@ export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}
         max: maxLimit,
         fallback: Math.min(10, maxLimit),
       });
-      const cursor = query.cursor === undefined ? undefined : decodeLeaderboardCursor(query.cursor, board);
+      const cursor =
+        query.cursor === undefined
+          ? undefined
+          : cursors.decodeLeaderboard(query.cursor, board, settings.shards);
       return jsonResponse(200, await reader.top(board, settings, limit, cursor));
     });
 }
 
-/** Reads pages, neighbourhoods and counts from the score index. */
-class ScoreIndexReader {
+/** Reads pages and neighbourhoods from the score index, and ranks from the histogram or by counting. */
+class LeaderboardReader {
+  private readonly index: ScoreIndexReader;
+  private readonly histogram: RankHistogramReader;
+
   constructor(
     private readonly dynamodb: DynamoDBClient,
     private readonly tables: ResolvedScoreTables,
-  ) {}
+    private readonly cursors: CursorCodec,
+    private readonly rankSource: 'histogram' | 'count',
+  ) {
+    this.index = new ScoreIndexReader(dynamodb, tables);
+    this.histogram = new RankHistogramReader(dynamodb, tables);
+  }
 
   async top(
     board: string,
     settings: ResolvedBoardSettings,
     limit: number,
-    cursor: ReturnType<typeof decodeLeaderboardCursor> | undefined,
+    cursor: LeaderboardCursor | undefined,
   ): Promise<LeaderboardPage> {
-    const output = await this.dynamodb.send(
-      new QueryCommand({
-        ...this.boardQuery(board),
-        // Ask for one more row than the page holds: it tells whether there is a next page.
-        Limit: limit + 1,
-        ScanIndexForward: settings.order === 'asc',
-        ...(cursor ? { ExclusiveStartKey: this.indexKey(board, cursor.playerId, cursor.score) } : {}),
-      }),
-    );
-    const rows = (output.Items ?? [])
-      .map((item) => this.toRow(item))
-      .filter((row): row is ScoreRow => row !== undefined);
-    const pageRows = rows.slice(0, limit);
-    const entries = rankPage(pageRows, cursor);
+    const { rows, more } = await this.index.page(board, settings.order, settings.shards, limit, cursor);
+    const entries = rankPage(rows, cursor);
     const last = entries.at(-1);
-    const hasMore = rows.length > limit || (output.LastEvaluatedKey !== undefined && pageRows.length > 0);
+    const lastRow = rows.at(-1);
     const position = (cursor?.position ?? 0) + entries.length;
     return {
       board,
       order: settings.order,
       entries,
-      ...(hasMore && last
+      ...(more && last && lastRow
         ? {
-            cursor: encodeLeaderboardCursor({
+            cursor: this.cursors.encodeLeaderboard({
               board,
+              shards: settings.shards,
+              shard: lastRow.shard,
               playerId: last.playerId,
               score: last.score,
               position,
@@ -161,10 +184,15 @@ class ScoreIndexReader {
     radius: number,
   ): Promise<AroundResult> {
     const { attributes } = this.tables;
+    const { order, shards } = settings;
+    const shard = shardOf(playerId, shards);
     const output = await this.dynamodb.send(
       new GetItemCommand({
         TableName: this.tables.scoresTable,
-        Key: { [attributes.board]: stringValue(board), [attributes.player]: stringValue(playerId) },
+        Key: {
+          [attributes.board]: stringValue(shardKey(board, shard, shards)),
+          [attributes.player]: stringValue(playerId),
+        },
         ConsistentRead: true,
         ProjectionExpression: '#p, #s, #n, #t',
         ExpressionAttributeNames: {
@@ -175,107 +203,58 @@ class ScoreIndexReader {
         },
       }),
     );
-    const player = output.Item ? this.toRow(output.Item) : undefined;
+    const player = output.Item ? toScoreRow(output.Item, this.tables) : undefined;
     if (!player)
       throw new ScoresError('PLAYER_NOT_FOUND', `Player ${playerId} has no score on board "${board}".`);
-    const startKey = this.indexKey(board, player.playerId, player.score);
-    // Index order is ascending score: on a `desc` board the rows ranked above come after the player.
-    const aboveForward = settings.order === 'desc';
-    const [above, below] =
-      radius === 0
-        ? [[], []]
-        : await Promise.all([
-            this.neighbours(board, startKey, aboveForward, radius),
-            this.neighbours(board, startKey, !aboveForward, radius),
-          ]);
-    const window = { order: settings.order, player, above, below, radius };
-    const needed = aroundCountsNeeded(window);
-    const better = settings.order === 'desc' ? '>' : '<';
-    const [betterThanPlayer, tiedWithPlayer, tiedWithTop] = await Promise.all([
-      needed.betterThanPlayer ? this.count(board, better, player.score) : undefined,
-      needed.tiedWithPlayer ? this.count(board, '=', player.score) : undefined,
-      needed.tiedWithTop !== undefined ? this.count(board, '=', needed.tiedWithTop) : undefined,
+    const point = { score: player.score, shard, playerId };
+    const [above, below, histogramCounts] = await Promise.all([
+      radius === 0 ? [] : this.index.neighbours(board, order, shards, point, 'better', radius),
+      radius === 0 ? [] : this.index.neighbours(board, order, shards, point, 'worse', radius),
+      this.rankSource === 'histogram' ? this.histogram.countsAt(board, order, player.score) : undefined,
     ]);
-    const counts: AroundCounts = { betterThanPlayer, tiedWithPlayer, tiedWithTop };
-    const ranked = rankAround(window, counts);
-    return { board, order: settings.order, ...ranked };
+    const window = { order, player, above, below, radius };
+    const counts = histogramCounts
+      ? await this.countsFromHistogram(board, window, histogramCounts)
+      : await this.countsByQuery(board, shards, window);
+    return { board, order, ...rankAround(window, counts) };
   }
 
-  private async neighbours(
+  /**
+   * The histogram lags the stream by a moment, while the window is read now: the counts never go below what the
+   * window itself shows, so a rank is never ahead of the rows printed next to it.
+   */
+  private async countsFromHistogram(
     board: string,
-    startKey: Record<string, AttributeValue>,
-    forward: boolean,
-    radius: number,
-  ): Promise<ScoreRow[]> {
-    const output = await this.dynamodb.send(
-      new QueryCommand({
-        ...this.boardQuery(board),
-        Limit: radius,
-        ScanIndexForward: forward,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    return (output.Items ?? [])
-      .map((item) => this.toRow(item))
-      .filter((row): row is ScoreRow => row !== undefined);
-  }
-
-  /** Counts index entries of `board` whose score is `operator` `score`, paging through `LastEvaluatedKey`. */
-  private async count(board: string, operator: '>' | '<' | '=', score: number): Promise<number> {
-    let total = 0;
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const output = await this.dynamodb.send(
-        new QueryCommand({
-          TableName: this.tables.scoresTable,
-          IndexName: this.tables.scoreIndex,
-          KeyConditionExpression: `#b = :b AND #s ${operator} :s`,
-          ExpressionAttributeNames: {
-            '#b': this.tables.attributes.board,
-            '#s': this.tables.attributes.score,
-          },
-          ExpressionAttributeValues: { ':b': stringValue(board), ':s': numberValue(score) },
-          Select: 'COUNT',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      total += output.Count ?? 0;
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return total;
-  }
-
-  private boardQuery(board: string): QueryCommandInput {
+    window: AroundWindow,
+    counts: RankCounts,
+  ): Promise<AroundCounts> {
+    const needed = aroundCountsNeeded(window);
+    const shown = (score: number): number =>
+      window.above.filter((row) => row.score === score).length +
+      window.below.filter((row) => row.score === score).length +
+      (window.player.score === score ? 1 : 0);
+    const better = window.above.filter((row) => isBetterScore(window.order, row.score, window.player.score));
+    const tiedWithTop =
+      needed.tiedWithTop === undefined
+        ? undefined
+        : Math.max(await this.histogram.tiedAt(board, needed.tiedWithTop), shown(needed.tiedWithTop));
     return {
-      TableName: this.tables.scoresTable,
-      IndexName: this.tables.scoreIndex,
-      KeyConditionExpression: '#b = :b',
-      ExpressionAttributeNames: { '#b': this.tables.attributes.board },
-      ExpressionAttributeValues: { ':b': stringValue(board) },
+      betterThanPlayer: Math.max(counts.better, better.length),
+      tiedWithPlayer: Math.max(counts.tied, shown(window.player.score)),
+      ...(tiedWithTop === undefined ? {} : { tiedWithTop }),
     };
   }
 
-  private indexKey(board: string, playerId: string, score: number): Record<string, AttributeValue> {
-    const { attributes } = this.tables;
-    return {
-      [attributes.board]: stringValue(board),
-      [attributes.player]: stringValue(playerId),
-      [attributes.score]: numberValue(score),
-    };
-  }
-
-  private toRow(item: WireItem): ScoreRow | undefined {
-    const playerId = readString(item, this.tables.attributes.player);
-    const score = readInteger(item, this.tables.attributes.score);
-    if (playerId === undefined || score === undefined) return undefined;
-    const name = readString(item, SCORE_ITEM_ATTRIBUTES.name);
-    const scoredAt = readString(item, SCORE_ITEM_ATTRIBUTES.scoredAt);
-    return {
-      playerId,
-      score,
-      ...(name === undefined ? {} : { name }),
-      ...(scoredAt === undefined ? {} : { scoredAt }),
-    };
+  /** The counts by `Select: COUNT` Queries over every index entry above the player: O(rank) read capacity. */
+  private async countsByQuery(board: string, shards: number, window: AroundWindow): Promise<AroundCounts> {
+    const needed = aroundCountsNeeded(window);
+    const better = window.order === 'desc' ? '>' : '<';
+    const [betterThanPlayer, tiedWithPlayer, tiedWithTop] = await Promise.all([
+      needed.betterThanPlayer ? this.index.count(board, shards, better, window.player.score) : undefined,
+      needed.tiedWithPlayer ? this.index.count(board, shards, '=', window.player.score) : undefined,
+      needed.tiedWithTop !== undefined ? this.index.count(board, shards, '=', needed.tiedWithTop) : undefined,
+    ]);
+    return { betterThanPlayer, tiedWithPlayer, tiedWithTop };
   }
 }
 

@@ -1,13 +1,5 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  TransactWriteItemsCommand,
-  type TransactWriteItem,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchItemFailure, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { numberValue, readString, stringValue, type WireItem } from './attribute-values.js';
+import { AggregateWriter, type ItemEntry, type ItemWork, laneId } from './aggregate-writer.js';
 import { ScoresError } from './errors.js';
 import {
   defaultScoresLogger,
@@ -15,14 +7,10 @@ import {
   resolveDynamoDbClient,
   type ScoresLogger,
 } from './handler-support.js';
+import { rankDeltas } from './rank-histogram.js';
 import { padSequenceNumber } from './sequence-number.js';
-import { classifyStreamRecord, type PlayRecord } from './stream-records.js';
-import {
-  DISTRIBUTION_ATTRIBUTES,
-  type ResolvedScoreTables,
-  resolveScoreTables,
-  type ScoreTablesConfig,
-} from './table.js';
+import { type ChangeRecord, classifyStreamRecord } from './stream-records.js';
+import { resolveScoreTables, type ScoreTablesConfig } from './table.js';
 
 /**
  * A DynamoDB Streams event as Lambda delivers it. With a tumbling window on the event source mapping
@@ -50,45 +38,52 @@ export interface ScoreStreamSummary {
   applied: number;
   /** Plays skipped because an earlier delivery had already counted them. */
   duplicates: number;
+  /** Records that moved a player's ranked score (counted in the rank histogram). */
+  rankMoves: number;
   ignored: number;
   invalid: number;
   /** Records returned in `batchItemFailures`. */
   failed: number;
-  /** `TransactWriteItems` (exactly-once) or `UpdateItem` (at-least-once) calls that succeeded. */
+  /** `UpdateItem` calls that succeeded. */
   writes: number;
-  /** Items written by those calls: one per distinct (board, score) plus one per checkpoint. */
+  /** Distinct aggregate items the batch touched (distribution counts and rank histogram buckets). */
   itemsWritten: number;
-  /** Write capacity the calls cost by DynamoDB's pricing rules: 2 WCU per item in a transaction, 1 outside one (items ≤ 1 KB). */
+  /** Write capacity by DynamoDB's pricing rules: 1 WCU per write of an item ≤ 1 KB, refused conditional writes included. */
   wcu: number;
-  /** How plays were deduplicated in this invocation. */
-  checkpoint: 'shard' | 'batch' | 'item' | 'none';
+  /** High-water marks of closed lanes removed. */
+  marksPruned: number;
+  /** What the high-water marks were kept per: the event's stream shard, the batch start, or nothing (at-least-once). */
+  checkpoint: 'shard' | 'batch' | 'none';
 }
 
 /** Options of {@link createScoreStreamHandler}. */
 export interface ScoreStreamHandlerOptions extends DynamoDbClientOption {
   tables?: ScoreTablesConfig;
   /**
-   * `'exactly-once'` (default): increments and a checkpoint commit in one transaction, so redelivered records are
-   * never counted twice. `'at-least-once'`: one plain `UpdateItem ... ADD` per distinct (board, score), half the
-   * cost, but a redelivered batch is counted again.
+   * `'exactly-once'` (default): every aggregate item carries per-lane high-water marks and each batch's
+   * contribution to it is one conditional `UpdateItem`, so redelivered records are never counted twice.
+   * `'at-least-once'`: the same writes without marks or conditions; a redelivered batch is counted again.
    */
   delivery?: 'exactly-once' | 'at-least-once';
   /**
-   * What a checkpoint covers. `'auto'` (default): one per shard when the event names its shard (Lambda sends
-   * `shardId` when the event source mapping has a tumbling window; needs `ParallelizationFactor` 1), otherwise
-   * one per batch start: a marker keyed by the batch's first record (and by its lowest invalid record), because
-   * Lambda redelivers a shard either from a batch's first record (function error, timeout) or from the lowest
-   * reported failure. Leave `BisectBatchOnFunctionError` off with batch markers (the handler never throws, and
-   * stops before its deadline). `'item'`: one per player item, correct under any redelivery pattern, at the cost of
-   * a checkpoint write per distinct player in the batch.
+   * What a lane (the unit of high-water marks) is. `'auto'` (default): the event's stream shard when the event
+   * names it (Lambda sends `shardId` when the event source mapping has a tumbling window), which is correct under
+   * every redelivery pattern — whole batches, retries from a reported failure, `BisectBatchOnFunctionError`
+   * halves — as long as `ParallelizationFactor` is 1; otherwise the batch's first record, which is correct for
+   * whole-batch retries and retries from a reported failure but NOT for bisected halves (leave bisection off).
+   * `'shard'`: require the shard; an event without one is refused whole (every record reported for retry, an
+   * error logged). `'item'` is a deprecated alias of `'shard'`.
    */
-  checkpoint?: 'auto' | 'item';
-  /** Stop starting transactions when less than this much of the invocation's time is left and report the rest for retry; default 3000 ms. */
+  checkpoint?: 'auto' | 'shard' | 'item';
+  /**
+   * Maintain each board's rank histogram (`around`'s O(1) exact rank); default true. `false` keeps only the play
+   * distribution (saves the histogram's writes for games that never ask for a rank).
+   */
+  rankHistogram?: boolean;
+  /** Aggregate items written at once; default 16. */
+  concurrency?: number;
+  /** Stop starting writes when less than this much of the invocation's time is left and report the rest for retry; default 3000 ms. */
   deadlineMarginMs?: number;
-  /** Items per transaction; default and maximum 100 (DynamoDB's limit). */
-  maxTransactionItems?: number;
-  /** Checkpoints expire (TTL attribute `expiresAt`) this long after their last write; default 3 days (stream records live 24 h). */
-  checkpointTtlSeconds?: number;
   /** Report invalid records as batch item failures (default true) so they reach the mapping's on-failure destination; `false` logs and skips them. */
   reportInvalidRecords?: boolean;
   /** Called once per invocation with what it did. */
@@ -98,32 +93,25 @@ export interface ScoreStreamHandlerOptions extends DynamoDbClientOption {
   logger?: ScoresLogger;
 }
 
-/** Prefix of checkpoint items' board key in the distribution table; board names cannot start with `~`. */
-export const CHECKPOINT_BOARD_PREFIX = '~checkpoint#';
-
-/** Attempts per transaction (checkpoint refreshes and transaction conflicts) before its records are reported. */
-const MAX_TRANSACTION_ATTEMPTS = 6;
-const AT_LEAST_ONCE_CONCURRENCY = 8;
-
 /**
- * Builds the stream handler that turns plays on the scores table into the score distribution. For each batch it
- * aggregates plays in memory and writes one `ADD count :n` per distinct (board, score) — never one write per
- * record — and answers `batchItemFailures` for the records it could not apply (invalid records, or a
- * transaction that kept failing, and everything after it), so one bad record never fails the whole batch.
+ * Builds the stream handler that turns changes of the scores table into the two aggregates of the distribution
+ * table: the play distribution (`GET /scorehistory`: how many plays ended with each score) and the rank histogram
+ * (`around`'s exact rank: how many players hold each score, at several resolutions). For each batch it sums the
+ * records per aggregate item in memory and writes each distinct item once — never once per record — and answers
+ * `batchItemFailures` for the records it could not apply (invalid records; the records of items whose write kept
+ * failing or was not reached before the deadline), so one bad record never fails the whole batch.
  *
- * Exactly once: the increments and a checkpoint item (`lastSeq`, the highest sequence number applied, padded to
- * 40 digits) commit in one `TransactWriteItems`, conditioned on `lastSeq` being below the first record applied.
- * A redelivered record fails that condition; the handler learns the checkpoint from the cancellation reason and
- * retries with only the records after it. Batches with more than 99 distinct scores are split, in sequence
- * order, into several transactions. Cost: 2 WCU per item in a transaction, i.e. 2 × (distinct scores + 1)
- * per batch with shard checkpoints.
+ * Exactly once, at 1 WCU per distinct item per batch: each item holds, per lane (stream shard), the last sequence
+ * number applied to it; the batch's update to the item is conditioned on that mark being below the batch's lowest
+ * record for the item, and a refused update returns the old item, from which the handler drops the records already
+ * applied and retries with the rest. Marks of lanes idle for 25 h are pruned as items are written.
  *
  * @throws {ScoresError} `INVALID_OPTIONS` at factory time.
  * @example
  * ```ts
  * import { createScoreStreamHandler } from 'serverless-game-kit/scores/lambda';
  *
- * export const handler = createScoreStreamHandler();
+ * export const handler = createScoreStreamHandler({ checkpoint: 'shard' });
  * ```
  */
 export function createScoreStreamHandler(
@@ -134,123 +122,205 @@ export function createScoreStreamHandler(
   if (delivery !== 'exactly-once' && delivery !== 'at-least-once') {
     throw new ScoresError('INVALID_OPTIONS', "delivery must be 'exactly-once' or 'at-least-once'.");
   }
-  const checkpointMode = options.checkpoint ?? 'auto';
-  if (checkpointMode !== 'auto' && checkpointMode !== 'item') {
-    throw new ScoresError('INVALID_OPTIONS', "checkpoint must be 'auto' or 'item'.");
+  const checkpoint = options.checkpoint ?? 'auto';
+  if (checkpoint !== 'auto' && checkpoint !== 'shard' && checkpoint !== 'item') {
+    throw new ScoresError('INVALID_OPTIONS', "checkpoint must be 'auto' or 'shard'.");
   }
-  const maxItems = options.maxTransactionItems ?? 100;
-  if (!Number.isInteger(maxItems) || maxItems < 2 || maxItems > 100) {
-    throw new ScoresError('INVALID_OPTIONS', 'maxTransactionItems must be an integer from 2 to 100.');
+  const concurrency = options.concurrency ?? 16;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new ScoresError('INVALID_OPTIONS', 'concurrency must be an integer from 1 to 64.');
   }
-  const ttlSeconds = options.checkpointTtlSeconds ?? 3 * 24 * 3600;
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 86_400) {
-    throw new ScoresError(
-      'INVALID_OPTIONS',
-      'checkpointTtlSeconds must be an integer of at least 86400 (stream records live 24 h).',
-    );
+  const deadlineMarginMs = options.deadlineMarginMs ?? 3000;
+  if (!Number.isInteger(deadlineMarginMs) || deadlineMarginMs < 0) {
+    throw new ScoresError('INVALID_OPTIONS', 'deadlineMarginMs must be a non-negative integer.');
   }
   const dynamodb = resolveDynamoDbClient(options);
   const now = options.now ?? Date.now;
   const log = options.logger ?? defaultScoresLogger;
   const reportInvalid = options.reportInvalidRecords ?? true;
-  const deadlineMarginMs = options.deadlineMarginMs ?? 3000;
-  if (!Number.isInteger(deadlineMarginMs) || deadlineMarginMs < 0) {
-    throw new ScoresError('INVALID_OPTIONS', 'deadlineMarginMs must be a non-negative integer.');
-  }
+  const withRanks = options.rankHistogram ?? true;
 
   return async (event, context) => {
     const records = Array.isArray(event?.Records) ? event.Records : [];
-    const failures: DynamoDBBatchItemFailure[] = [];
-    const plays: PlayRecord[] = [];
+    const summary = emptySummary(records.length);
+    const failures = new Set<string>();
+    const changes: ChangeRecord[] = [];
     const invalidSequences: string[] = [];
-    const summary: ScoreStreamSummary = {
-      records: records.length,
-      plays: 0,
-      applied: 0,
-      duplicates: 0,
-      ignored: 0,
-      invalid: 0,
-      failed: 0,
-      writes: 0,
-      itemsWritten: 0,
-      wcu: 0,
-      checkpoint: 'none',
-    };
     for (const record of records) {
       const classified = classifyStreamRecord(record, tables);
-      if (classified.kind === 'play') plays.push(classified);
+      if (classified.kind === 'change') changes.push(classified);
       else if (classified.kind === 'ignored') summary.ignored += 1;
       else {
         summary.invalid += 1;
         log(
           `scores stream: invalid record ${classified.sequenceNumber || '(no sequence number)'}: ${classified.reason}`,
         );
-        if (reportInvalid) failures.push({ itemIdentifier: classified.sequenceNumber });
+        if (reportInvalid) failures.add(classified.sequenceNumber);
         const padded = padSequenceNumber(classified.sequenceNumber);
         if (padded !== undefined) invalidSequences.push(padded);
       }
     }
-    summary.plays = plays.length;
-    plays.sort((a, b) =>
+    changes.sort((a, b) =>
       a.paddedSequence < b.paddedSequence ? -1 : a.paddedSequence > b.paddedSequence ? 1 : 0,
     );
+    summary.plays = changes.filter((change) => change.play).length;
+    summary.rankMoves = changes.filter((change) => change.rank).length;
 
-    const failedPlays =
+    const lanes =
       delivery === 'at-least-once'
-        ? await applyAtLeastOnce(dynamodb, tables, plays, summary, log)
-        : await new ExactlyOnceWriter(dynamodb, tables, {
-            maxItems,
-            scopesOf: scopeResolver(event, checkpointMode, summary, reportInvalid ? invalidSequences : []),
-            timeLeft: remainingTime(context),
-            deadlineMarginMs,
-            expiresAt: Math.floor(now() / 1000) + ttlSeconds,
-            updatedAt: new Date(now()).toISOString(),
-            log,
-          }).apply(plays, summary);
-    for (const play of failedPlays) failures.push({ itemIdentifier: play.sequenceNumber });
-    summary.failed = failures.length;
-    options.onSummary?.(summary);
-    return { batchItemFailures: failures, ...(event?.window ? { state: {} } : {}) };
+        ? { kind: 'none' as const, of: () => [] }
+        : laneResolver(event, checkpoint, reportInvalid ? invalidSequences : []);
+    summary.checkpoint = lanes.kind === 'refused' ? 'shard' : lanes.kind;
+    if (lanes.kind === 'refused') {
+      log(
+        'scores stream: the event names no shard (checkpoint "shard" needs a tumbling window); retrying it whole',
+      );
+      for (const record of records) failures.add(record.dynamodb?.SequenceNumber ?? '');
+      return finish(summary, failures, event, options.onSummary);
+    }
+    const items = itemsOf(changes, lanes.of, withRanks);
+    const writer = new AggregateWriter(dynamodb, tables, {
+      exactlyOnce: delivery === 'exactly-once',
+      concurrency,
+      timeLeft: remainingTime(context),
+      deadlineMarginMs,
+      nowSeconds: Math.floor(now() / 1000),
+      log,
+    });
+    const failed = await writer.apply(items);
+    summary.itemsWritten = items.filter((item) =>
+      item.entries.some((entry) => writer.applied.has(entry)),
+    ).length;
+    summary.writes = writer.tally.writes;
+    summary.wcu = writer.tally.wcu;
+    summary.marksPruned = writer.tally.marksPruned;
+    const failedRecords = new Set(failed.flatMap((item) => item.entries.map((entry) => entry.record)));
+    tallyPlays(summary, items, writer, failedRecords);
+    if (failedRecords.size > 0) {
+      if (lanes.kind === 'batch') {
+        // A retry must start at this batch's first record: the only lane every applied item is marked with.
+        for (const record of records) failures.add(record.dynamodb?.SequenceNumber ?? '');
+      } else for (const record of failedRecords) failures.add(record.sequenceNumber);
+    }
+    return finish(summary, failures, event, options.onSummary);
   };
 }
 
-/**
- * Decides which checkpoints a play advances: its shard (when the event names it), its player item, or the
- * markers of this batch's start (the first record) and of its lowest invalid record (where Lambda's retry after a
- * partial failure will start) for plays after it.
- */
-function scopeResolver(
-  event: ScoreStreamEvent,
-  mode: 'auto' | 'item',
+function emptySummary(records: number): ScoreStreamSummary {
+  return {
+    records,
+    plays: 0,
+    applied: 0,
+    duplicates: 0,
+    rankMoves: 0,
+    ignored: 0,
+    invalid: 0,
+    failed: 0,
+    writes: 0,
+    itemsWritten: 0,
+    wcu: 0,
+    marksPruned: 0,
+    checkpoint: 'none',
+  };
+}
+
+function finish(
   summary: ScoreStreamSummary,
+  failures: Set<string>,
+  event: ScoreStreamEvent,
+  onSummary: ((summary: ScoreStreamSummary) => void) | undefined,
+): ScoreStreamResult {
+  const batchItemFailures: DynamoDBBatchItemFailure[] = [...failures]
+    .sort((a, b) => {
+      const left = padSequenceNumber(a) ?? a;
+      const right = padSequenceNumber(b) ?? b;
+      return left < right ? -1 : left > right ? 1 : 0;
+    })
+    .map((itemIdentifier) => ({ itemIdentifier }));
+  summary.failed = batchItemFailures.length;
+  onSummary?.(summary);
+  return { batchItemFailures, ...(event?.window ? { state: {} } : {}) };
+}
+
+/** A play is applied when any of its items took it now, a duplicate when every item already held it. */
+function tallyPlays(
+  summary: ScoreStreamSummary,
+  items: ItemWork[],
+  writer: AggregateWriter,
+  failedRecords: Set<ChangeRecord>,
+): void {
+  const applied = new Set<ChangeRecord>();
+  const seen = new Set<ChangeRecord>();
+  for (const item of items)
+    for (const entry of item.entries) {
+      seen.add(entry.record);
+      if (writer.applied.has(entry)) applied.add(entry.record);
+    }
+  for (const record of seen) {
+    if (!record.play) continue;
+    if (applied.has(record)) summary.applied += 1;
+    else if (!failedRecords.has(record)) summary.duplicates += 1;
+  }
+}
+
+/** Groups the batch's contributions by aggregate item (the play distribution, then the rank histogram). */
+function itemsOf(
+  changes: ChangeRecord[],
+  lanesOf: (change: ChangeRecord) => string[],
+  withRanks: boolean,
+): ItemWork[] {
+  const items = new Map<string, ItemWork>();
+  const add = (partition: string, sortKey: number, entry: ItemEntry): void => {
+    const key = `${partition}\u0000${sortKey}`;
+    const item = items.get(key);
+    if (item) item.entries.push(entry);
+    else items.set(key, { partition, sortKey, entries: [entry] });
+  };
+  for (const change of changes) {
+    const lanes = lanesOf(change);
+    if (change.play) add(change.partitionKey, change.play.score, { record: change, delta: 1, lanes });
+    if (withRanks && change.rank) {
+      for (const { key, delta } of rankDeltas(change.board, change.rank.from, change.rank.to))
+        add(key.partition, key.bucket, { record: change, delta, lanes });
+    }
+  }
+  return [...items.values()];
+}
+
+type LaneResolver =
+  { kind: 'shard' | 'batch' | 'none'; of: (change: ChangeRecord) => string[] } | { kind: 'refused' };
+
+/**
+ * Which lanes a record advances: its stream shard (when the event names it), or the marker of this batch's start
+ * (its first record) plus, for records after it, the marker of its lowest invalid record — where Lambda's retry
+ * after a partial failure starts.
+ */
+function laneResolver(
+  event: ScoreStreamEvent,
+  mode: 'auto' | 'shard' | 'item',
   invalidSequences: string[],
-): (play: PlayRecord) => string[] {
+): LaneResolver {
   const shardId = typeof event?.shardId === 'string' && event.shardId !== '' ? event.shardId : undefined;
   const source = event?.eventSourceARN ?? event?.Records?.[0]?.eventSourceARN ?? '';
-  if (mode === 'item') {
-    summary.checkpoint = 'item';
-    return (play) => [`${CHECKPOINT_BOARD_PREFIX}item#${play.board}#${play.playerId}`];
-  }
   if (shardId !== undefined) {
-    summary.checkpoint = 'shard';
-    const scope = [`${CHECKPOINT_BOARD_PREFIX}shard#${source}#${shardId}`];
-    return () => scope;
+    const lane = [laneId('shard', `${source}#${shardId}`)];
+    return { kind: 'shard', of: () => lane };
   }
-  summary.checkpoint = 'batch';
+  if (mode !== 'auto') return { kind: 'refused' };
   const sequences = (event?.Records ?? [])
     .map((record) => padSequenceNumber(record.dynamodb?.SequenceNumber))
     .filter((sequence): sequence is string => sequence !== undefined)
     .sort();
-  const marker = (sequence: string): string =>
-    `${CHECKPOINT_BOARD_PREFIX}batch#${source}#${sequence.replace(/^0+(?=\d)/, '')}`;
   const batchStart = sequences[0];
   const lowestInvalid = [...invalidSequences].sort()[0];
-  return (play) => {
-    const scopes: string[] = [];
-    if (batchStart !== undefined) scopes.push(marker(batchStart));
-    if (lowestInvalid !== undefined && lowestInvalid !== batchStart && play.paddedSequence > lowestInvalid)
-      scopes.push(marker(lowestInvalid));
-    return scopes;
+  const startLane = batchStart === undefined ? [] : [laneId('batch', `${source}#${batchStart}`)];
+  const invalidLane = lowestInvalid === undefined ? undefined : laneId('batch', `${source}#${lowestInvalid}`);
+  return {
+    kind: 'batch',
+    of: (change) =>
+      invalidLane !== undefined && lowestInvalid !== batchStart && change.paddedSequence > lowestInvalid!
+        ? [...startLane, invalidLane]
+        : startLane,
   };
 }
 
@@ -258,277 +328,4 @@ function scopeResolver(
 function remainingTime(context: unknown): (() => number) | undefined {
   const getter = (context as { getRemainingTimeInMillis?: unknown } | undefined)?.getRemainingTimeInMillis;
   return typeof getter === 'function' ? () => (getter as () => number).call(context) : undefined;
-}
-
-interface WriterSettings {
-  maxItems: number;
-  scopesOf: (play: PlayRecord) => string[];
-  timeLeft: (() => number) | undefined;
-  deadlineMarginMs: number;
-  expiresAt: number;
-  updatedAt: string;
-  log: ScoresLogger;
-}
-
-/** One transaction's worth of plays, aggregated. */
-interface Chunk {
-  plays: PlayRecord[];
-  counts: Map<string, { board: string; score: number; count: number }>;
-  checkpoints: Map<string, { first: string; last: string }>;
-}
-
-/** Applies plays exactly once: sequential transactions of increments plus checkpoints. */
-class ExactlyOnceWriter {
-  /** Checkpoints learned from cancellation reasons: scope → padded `lastSeq`. */
-  private readonly known = new Map<string, string>();
-
-  constructor(
-    private readonly dynamodb: DynamoDBClient,
-    private readonly tables: ResolvedScoreTables,
-    private readonly settings: WriterSettings,
-  ) {}
-
-  /** @returns the plays that could not be applied (to report as batch item failures). */
-  async apply(plays: PlayRecord[], summary: ScoreStreamSummary): Promise<PlayRecord[]> {
-    let next = 0;
-    while (next < plays.length) {
-      const timeLeft = this.settings.timeLeft?.();
-      if (timeLeft !== undefined && timeLeft < this.settings.deadlineMarginMs) {
-        this.settings.log('scores stream: close to the deadline; the rest of the batch will be retried');
-        return plays.slice(next);
-      }
-      const end = this.chunkEnd(plays, next);
-      let pending = plays.slice(next, end);
-      let applied = false;
-      for (let attempt = 0; attempt < MAX_TRANSACTION_ATTEMPTS && !applied; attempt++) {
-        const fresh = pending.filter((play) => !this.alreadyApplied(play));
-        summary.duplicates += pending.length - fresh.length;
-        pending = fresh;
-        if (pending.length === 0) {
-          applied = true;
-          break;
-        }
-        const chunk = this.aggregate(pending);
-        const items = this.transactItems(chunk);
-        try {
-          await this.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
-          applied = true;
-          summary.applied += pending.length;
-          summary.writes += 1;
-          summary.itemsWritten += items.length;
-          summary.wcu += 2 * items.length;
-          for (const [scope, range] of chunk.checkpoints) this.known.set(scope, range.last);
-        } catch (error) {
-          const outcome = await this.learnFromFailure(error, chunk);
-          if (outcome === 'fatal') {
-            this.settings.log(
-              'scores stream: transaction failed; its records and the rest of the batch will be retried',
-              error,
-            );
-            return plays.slice(next).filter((play) => !this.alreadyApplied(play));
-          }
-          if (outcome === 'conflict') await delay(25 * 2 ** attempt * (0.5 + Math.random()));
-        }
-      }
-      if (!applied) {
-        this.settings.log(
-          'scores stream: a transaction kept being cancelled; its records and the rest of the batch will be retried',
-        );
-        return plays.slice(next).filter((play) => !this.alreadyApplied(play));
-      }
-      next = end;
-    }
-    return [];
-  }
-
-  private alreadyApplied(play: PlayRecord): boolean {
-    return this.settings.scopesOf(play).some((scope) => {
-      const last = this.known.get(scope);
-      return last !== undefined && play.paddedSequence <= last;
-    });
-  }
-
-  /** The index after the longest run from `start` whose distinct items fit one transaction. */
-  private chunkEnd(plays: PlayRecord[], start: number): number {
-    const keys = new Set<string>();
-    let end = start;
-    while (end < plays.length) {
-      const play = plays[end]!;
-      const added = [
-        `c#${play.board}#${play.score}`,
-        ...this.settings.scopesOf(play).map((scope) => `k#${scope}`),
-      ].filter((key) => !keys.has(key));
-      if (keys.size + added.length > this.settings.maxItems) break;
-      for (const key of added) keys.add(key);
-      end += 1;
-    }
-    return end;
-  }
-
-  private aggregate(plays: PlayRecord[]): Chunk {
-    const chunk: Chunk = { plays, counts: new Map(), checkpoints: new Map() };
-    for (const play of plays) {
-      const key = `${play.board}\u0000${play.score}`;
-      const bucket = chunk.counts.get(key);
-      if (bucket) bucket.count += 1;
-      else chunk.counts.set(key, { board: play.board, score: play.score, count: 1 });
-      for (const scope of this.settings.scopesOf(play)) {
-        const range = chunk.checkpoints.get(scope);
-        // Plays are in sequence order, so the first seen is the lowest and the last the highest.
-        if (range) range.last = play.paddedSequence;
-        else chunk.checkpoints.set(scope, { first: play.paddedSequence, last: play.paddedSequence });
-      }
-    }
-    return chunk;
-  }
-
-  private transactItems(chunk: Chunk): TransactWriteItem[] {
-    const { distributionTable, attributes } = this.tables;
-    const items: TransactWriteItem[] = [];
-    for (const bucket of chunk.counts.values()) {
-      items.push({
-        Update: {
-          TableName: distributionTable,
-          Key: {
-            [attributes.board]: stringValue(bucket.board),
-            [attributes.score]: numberValue(bucket.score),
-          },
-          UpdateExpression: 'ADD #count :n',
-          ExpressionAttributeNames: { '#count': DISTRIBUTION_ATTRIBUTES.count },
-          ExpressionAttributeValues: { ':n': numberValue(bucket.count) },
-        },
-      });
-    }
-    for (const [scope, range] of chunk.checkpoints) {
-      items.push({
-        Update: {
-          TableName: distributionTable,
-          Key: this.checkpointKey(scope),
-          UpdateExpression: 'SET #last = :last, #expires = :expires, #updated = :updated',
-          ConditionExpression: 'attribute_not_exists(#last) OR #last < :first',
-          ExpressionAttributeNames: {
-            '#last': DISTRIBUTION_ATTRIBUTES.lastSeq,
-            '#expires': DISTRIBUTION_ATTRIBUTES.expiresAt,
-            '#updated': DISTRIBUTION_ATTRIBUTES.updatedAt,
-          },
-          ExpressionAttributeValues: {
-            ':last': stringValue(range.last),
-            ':first': stringValue(range.first),
-            ':expires': numberValue(this.settings.expiresAt),
-            ':updated': stringValue(this.settings.updatedAt),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      });
-    }
-    return items;
-  }
-
-  private checkpointKey(scope: string): Record<string, AttributeValue> {
-    return {
-      [this.tables.attributes.board]: stringValue(scope),
-      [this.tables.attributes.score]: numberValue(0),
-    };
-  }
-
-  /**
-   * Reads a cancelled transaction: checkpoint conditions that failed teach the checkpoint (from the returned old
-   * item, or a consistent read); conflicts and throttling are retried; anything else is fatal for this batch.
-   */
-  private async learnFromFailure(error: unknown, chunk: Chunk): Promise<'retry' | 'conflict' | 'fatal'> {
-    const name = (error as Error | undefined)?.name;
-    if (name === 'TransactionConflictException' || name === 'TransactionInProgressException')
-      return 'conflict';
-    if (name !== 'TransactionCanceledException') return 'fatal';
-    const reasons =
-      (error as { CancellationReasons?: Array<{ Code?: string; Item?: WireItem }> }).CancellationReasons ??
-      [];
-    const scopes = [...chunk.checkpoints.keys()];
-    const firstCheckpointIndex = chunk.counts.size;
-    let learned = false;
-    let conflicted = false;
-    for (const [index, reason] of reasons.entries()) {
-      if (
-        reason.Code === 'TransactionConflict' ||
-        reason.Code === 'ThrottlingError' ||
-        reason.Code === 'ProvisionedThroughputExceeded'
-      ) {
-        conflicted = true;
-      }
-      if (reason.Code !== 'ConditionalCheckFailed') continue;
-      const scope = scopes[index - firstCheckpointIndex];
-      if (scope === undefined) return 'fatal';
-      const lastSeq =
-        readString(reason.Item, DISTRIBUTION_ATTRIBUTES.lastSeq) ?? (await this.readCheckpoint(scope));
-      if (lastSeq !== undefined) {
-        this.known.set(scope, lastSeq);
-        learned = true;
-      }
-    }
-    if (learned) return 'retry';
-    return conflicted ? 'conflict' : 'fatal';
-  }
-
-  private async readCheckpoint(scope: string): Promise<string | undefined> {
-    const output = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tables.distributionTable,
-        Key: this.checkpointKey(scope),
-        ConsistentRead: true,
-      }),
-    );
-    return readString(output.Item, DISTRIBUTION_ATTRIBUTES.lastSeq);
-  }
-}
-
-/** At-least-once: one `UpdateItem ... ADD` per distinct (board, score), a few at a time. */
-async function applyAtLeastOnce(
-  dynamodb: DynamoDBClient,
-  tables: ResolvedScoreTables,
-  plays: PlayRecord[],
-  summary: ScoreStreamSummary,
-  log: ScoresLogger,
-): Promise<PlayRecord[]> {
-  summary.checkpoint = 'none';
-  const groups = new Map<string, PlayRecord[]>();
-  for (const play of plays) {
-    const key = `${play.board}\u0000${play.score}`;
-    const group = groups.get(key);
-    if (group) group.push(play);
-    else groups.set(key, [play]);
-  }
-  const failed: PlayRecord[] = [];
-  const queue = [...groups.values()];
-  const worker = async (): Promise<void> => {
-    for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
-      const first = group[0]!;
-      try {
-        await dynamodb.send(
-          new UpdateItemCommand({
-            TableName: tables.distributionTable,
-            Key: {
-              [tables.attributes.board]: stringValue(first.board),
-              [tables.attributes.score]: numberValue(first.score),
-            },
-            UpdateExpression: 'ADD #count :n',
-            ExpressionAttributeNames: { '#count': DISTRIBUTION_ATTRIBUTES.count },
-            ExpressionAttributeValues: { ':n': numberValue(group.length) },
-          }),
-        );
-        summary.applied += group.length;
-        summary.writes += 1;
-        summary.itemsWritten += 1;
-        summary.wcu += 1;
-      } catch (error) {
-        log('scores stream: increment failed; its records will be retried', error);
-        failed.push(...group);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(AT_LEAST_ONCE_CONCURRENCY, queue.length) }, worker));
-  return failed.sort((a, b) => (a.paddedSequence < b.paddedSequence ? -1 : 1));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

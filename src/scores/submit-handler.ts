@@ -21,12 +21,7 @@ import {
   type RateLimit,
   type Submission,
 } from './submit-plan.js';
-import {
-  type ResolvedScoreTables,
-  resolveScoreTables,
-  SCORE_ITEM_ATTRIBUTES,
-  type ScoreTablesConfig,
-} from './table.js';
+import { resolveScoreTables, SCORE_ITEM_ATTRIBUTES, type ScoreTablesConfig } from './table.js';
 import type { SubmitScoreResult } from './types.js';
 
 /** Options of {@link createSubmitScoreHandler}. */
@@ -52,6 +47,23 @@ export interface SubmitScoreHandlerOptions extends DynamoDbClientOption, Partial
   now?: () => number;
   logger?: ScoresLogger;
 }
+
+/**
+ * The per-player rate limit deployments should set: 30 submissions per player per board per 60 s — far above any
+ * real play rate, low enough that one player cannot spend a stage's throttle. The factory's default stays "no
+ * limit" so tests and tools are not throttled.
+ *
+ * @example
+ * ```ts
+ * import { createSubmitScoreHandler, RECOMMENDED_RATE_LIMIT } from 'serverless-game-kit/scores/lambda';
+ *
+ * export const handler = createSubmitScoreHandler({ rateLimit: RECOMMENDED_RATE_LIMIT });
+ * ```
+ */
+export const RECOMMENDED_RATE_LIMIT: Readonly<RateLimit> = Object.freeze({
+  maxSubmissions: 30,
+  windowSeconds: 60,
+});
 
 /** Exact attempts after the blind one before answering `CONTENTION`. */
 const MAX_EXACT_ATTEMPTS = 8;
@@ -135,7 +147,7 @@ async function writeSubmission(
         plan.improved === 'if-new'
           ? readInteger(output.Attributes, SCORE_ITEM_ATTRIBUTES.plays) === 1
           : plan.improved;
-      return toResult(output.Attributes, submission.tables, improved);
+      return toResult(output.Attributes, submission, improved);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const observed = observePlayerItem((error as { Item?: WireItem }).Item, submission.tables);
@@ -152,15 +164,12 @@ function isConditionFailure(error: unknown): boolean {
   );
 }
 
-function toResult(
-  item: WireItem | undefined,
-  tables: ResolvedScoreTables,
-  improved: boolean,
-): SubmitScoreResult {
+function toResult(item: WireItem | undefined, submission: Submission, improved: boolean): SubmitScoreResult {
+  const { tables } = submission;
   const name = readString(item, SCORE_ITEM_ATTRIBUTES.name);
   return {
-    board: readString(item, tables.attributes.board) ?? '',
-    playerId: readString(item, tables.attributes.player) ?? '',
+    board: submission.board,
+    playerId: readString(item, tables.attributes.player) ?? submission.playerId,
     ...(name === undefined ? {} : { name }),
     score: readInteger(item, tables.attributes.score) ?? 0,
     lastScore: readInteger(item, SCORE_ITEM_ATTRIBUTES.lastScore) ?? 0,

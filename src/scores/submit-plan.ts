@@ -1,6 +1,7 @@
 import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { isBetterScore, type ResolvedBoardSettings } from './board-settings.js';
 import { numberValue, readInteger, stringValue, type WireItem } from './attribute-values.js';
+import { playerPartitionKey } from './partition-keys.js';
 import { type ResolvedScoreTables, SCORE_ITEM_ATTRIBUTES } from './table.js';
 
 /** A per-player, per-board fixed-window rate limit. */
@@ -240,7 +241,9 @@ class UpdateBuilder {
     return {
       TableName: submission.tables.scoresTable,
       Key: {
-        [submission.tables.attributes.board]: stringValue(submission.board),
+        [submission.tables.attributes.board]: stringValue(
+          playerPartitionKey(submission.board, submission.playerId, submission.settings.shards),
+        ),
         [submission.tables.attributes.player]: stringValue(submission.playerId),
       },
       UpdateExpression: expression,

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLeaderboardCursor } from '../../src/scores/cursor.js';
 import {
   createLeaderboardHandler,
   type LeaderboardHandlerOptions,
@@ -8,7 +7,7 @@ import {
 import type { AroundResult, LeaderboardPage } from '../../src/scores/types.js';
 import { localAws } from '../support/aws.js';
 import { apiGatewayEventV2 } from './fixtures/events.js';
-import { seedScores } from './fixtures/seed.js';
+import { seedRankHistogram, seedScores, type SeedRow, writeRankHistogram } from './fixtures/seed.js';
 import { createScoreTables, type ScoreTablesFixture } from './fixtures/tables.js';
 
 const aws = localAws();
@@ -28,10 +27,21 @@ function observe(client: DynamoDBClient): DynamoDBClient {
   return client;
 }
 
+/** The same players on a one-shard board and a 4-shard one, with many ties (scores 0–499). */
+const SHARDED_PLAYERS = 3_000;
+const shardedRows = (board: string): SeedRow[] =>
+  Array.from({ length: SHARDED_PLAYERS }, (_, index) => ({
+    board,
+    playerId: `ap-northeast-2:p-${String(index).padStart(4, '0')}`,
+    score: (index * 7919) % 500,
+  }));
+const SHARDS: Record<string, number> = { sharded: 4 };
+const shardsOf = (board: string): number => SHARDS[board] ?? 1;
+
 beforeAll(async () => {
   tables = await createScoreTables(aws, { stream: false });
   observe(aws.dynamodb);
-  await seedScores(aws.dynamodb, tables.config.scoresTable, [
+  const small: SeedRow[] = [
     // ties: 90, 80, 80, 70 → ranks 1, 2, 2, 4
     { board: 'ties', playerId: 'a', score: 90, name: 'Ann' },
     { board: 'ties', playerId: 'b', score: 80, name: 'Bo' },
@@ -40,13 +50,21 @@ beforeAll(async () => {
     { board: 'speedrun#1', playerId: 'slow', score: 60 },
     { board: 'speedrun#1', playerId: 'fast', score: 41 },
     { board: 'speedrun#1', playerId: 'mid', score: 50 },
-    ...Array.from({ length: BIG_BOARD_PLAYERS }, (_, index) => ({
-      board: 'big',
-      playerId: `player-${String(index).padStart(5, '0')}`,
-      score: (index * 7919) % 2_500,
-    })),
-  ]);
-}, 120_000);
+    ...shardedRows('sharded'),
+  ];
+  const big = Array.from({ length: BIG_BOARD_PLAYERS }, (_, index) => ({
+    board: 'big',
+    playerId: `player-${String(index).padStart(5, '0')}`,
+    score: (index * 7919) % 2_500,
+  }));
+  const single = shardedRows('single');
+  await seedScores(aws.dynamodb, tables.config.scoresTable, [...small, ...big, ...single], 4, shardsOf);
+  // The small boards' histograms come through the real stream handler, redeliveries included; the big ones are
+  // written directly.
+  await seedRankHistogram(aws.dynamodb, tables.config, small, { redeliver: true, shardsOf });
+  await writeRankHistogram(aws.dynamodb, tables.config.distributionTable, 'big', big);
+  await writeRankHistogram(aws.dynamodb, tables.config.distributionTable, 'single', single);
+}, 240_000);
 afterAll(async () => {
   await tables.drop();
   aws.destroy();
@@ -56,7 +74,15 @@ function leaderboard(options: LeaderboardHandlerOptions = {}) {
   return createLeaderboardHandler({
     dynamodb: aws.dynamodb,
     tables: tables.config,
-    boards: { global: {}, ties: {}, big: {}, 'speedrun#*': { order: 'asc' } },
+    boards: {
+      global: {},
+      ties: {},
+      big: {},
+      single: {},
+      sharded: { shards: SHARDS.sharded },
+      'speedrun#*': { order: 'asc' },
+    },
+    cursorKey: 'a leaderboard test key, 32 bytes',
     logger: () => {},
     ...options,
   });
@@ -71,6 +97,17 @@ async function get<T>(
     apiGatewayEventV2({ query, ...(identityId ? { identityId } : {}) }),
   );
   return { status: result.statusCode, body: JSON.parse(result.body) as T & { error?: { code: string } } };
+}
+
+async function firstBigCursor(): Promise<string> {
+  return (await get<LeaderboardPage>({ board: 'big', limit: '10' })).body.cursor!;
+}
+
+/** A cursor with fields of its payload replaced and its signature kept. */
+function editCursor(raw: string, fields: Record<string, unknown>): string {
+  const [payload, tag] = raw.split('.');
+  const value = { ...(JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as object), ...fields };
+  return `${Buffer.from(JSON.stringify(value)).toString('base64url')}.${tag}`;
 }
 
 describe('createLeaderboardHandler: top N', () => {
@@ -128,20 +165,58 @@ describe('createLeaderboardHandler: top N', () => {
   }, 120_000);
 
   it.each([
-    ['garbage', 'not-a-cursor!'],
-    ['valid base64 of something else', Buffer.from('{"hello":1}').toString('base64url')],
+    ['garbage', () => 'not-a-cursor!'],
+    ['valid base64 of something else', () => Buffer.from('{"hello":1}').toString('base64url')],
     [
       'a cursor of another board',
-      encodeLeaderboardCursor({ board: 'ties', playerId: 'a', score: 1, position: 1, rank: 1 }),
+      async () => (await get<LeaderboardPage>({ board: 'ties', limit: '1' })).body.cursor!,
     ],
+    ['a cursor with r:1, n:1000', async () => editCursor(await firstBigCursor(), { r: 1, n: 1000 })],
+    ['a cursor with n: 2^53-1', async () => editCursor(await firstBigCursor(), { n: 2 ** 53 - 1 })],
     [
-      'a cursor with a rank past its position',
-      encodeLeaderboardCursor({ board: 'big', playerId: 'a', score: 1, position: 1, rank: 9 }),
+      'a cursor signed with another key',
+      async () =>
+        (await get<LeaderboardPage>({ board: 'big', limit: '1' }, undefined, { cursorKey: 'x'.repeat(32) }))
+          .body.cursor!,
     ],
-  ])('refuses %s as the cursor with 400 INVALID_CURSOR', async (_label, cursor) => {
-    const { status, body } = await get<LeaderboardPage>({ board: 'big', cursor });
+  ])('refuses %s as the cursor with 400 INVALID_CURSOR', async (_label, makeCursor) => {
+    const { status, body } = await get<LeaderboardPage>({ board: 'big', cursor: await makeCursor() });
 
     expect([status, body.error?.code]).toEqual([400, 'INVALID_CURSOR']);
+  });
+
+  it('pages a 4-shard board in the same order and with the same ranks as brute force, ties included', async () => {
+    const all = shardedRows('sharded').map((row) => row.score);
+    const scores: number[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const { body } = await get<LeaderboardPage>({
+        board: 'sharded',
+        limit: '97',
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const entry of body.entries) {
+        seen.add(entry.playerId);
+        scores.push(entry.score);
+        expect(entry.rank).toBe(1 + all.filter((score) => score > entry.score).length);
+      }
+      cursor = body.cursor;
+      if (!cursor) break;
+    }
+
+    expect(seen.size).toBe(SHARDED_PLAYERS);
+    expect(scores).toEqual([...all].sort((a, b) => b - a));
+  }, 120_000);
+
+  it('answers the same top 10 (scores and ranks) on 4 shards as on one, and pages deterministically', async () => {
+    const single = await get<LeaderboardPage>({ board: 'single', limit: '10' });
+    const sharded = await get<LeaderboardPage>({ board: 'sharded', limit: '10' });
+    const again = await get<LeaderboardPage>({ board: 'sharded', limit: '10' });
+
+    const shape = (page: LeaderboardPage) => page.entries.map((entry) => [entry.score, entry.rank]);
+    expect(shape(sharded.body)).toEqual(shape(single.body));
+    expect(again.body.entries).toEqual(sharded.body.entries);
   });
 
   it.each([
@@ -186,6 +261,34 @@ describe('createLeaderboardHandler: around', () => {
     for (const entry of [...body.above, ...body.below]) expect(entry.rank).toBe(rankOf(entry.score));
     const order = [...body.above, body.player, ...body.below].map((entry) => entry.score);
     expect(order).toEqual([...order].sort((a, b) => b - a));
+  });
+
+  it('ranks players of a 4-shard board exactly from the histogram (built with redeliveries), with neighbours', async () => {
+    const rows = shardedRows('sharded');
+    const rankOf = (score: number) => 1 + rows.filter((row) => row.score > score).length;
+    for (const index of [0, 1, 7, 499, 500, 1234, 2999]) {
+      const target = rows[index]!;
+      const { body } = await get<AroundResult>({ board: 'sharded', around: target.playerId, radius: '4' });
+
+      expect(body.player).toMatchObject({ playerId: target.playerId, rank: rankOf(target.score) });
+      for (const entry of [...body.above, ...body.below]) expect(entry.rank).toBe(rankOf(entry.score));
+      const order = [...body.above, body.player, ...body.below].map((entry) => entry.score);
+      expect(order).toEqual([...order].sort((a, b) => b - a));
+      expect(new Set([...body.above, ...body.below].map((entry) => entry.playerId)).size).toBe(
+        body.above.length + body.below.length,
+      );
+    }
+  });
+
+  it('gives the same answer counting the index as reading the histogram, and reads the histogram by default', async () => {
+    const query = { board: 'big', around: 'player-04321', radius: '3' };
+    operations.length = 0;
+    const fromHistogram = await get<AroundResult>(query);
+    const queries = operations.filter((name) => name === 'QueryCommand').length;
+    const counted = await get<AroundResult>(query, undefined, { rank: 'count' });
+
+    expect(fromHistogram.body).toEqual(counted.body);
+    expect(queries).toBe(2 + 11);
   });
 
   it('ranks the signed-in player for around=me', async () => {

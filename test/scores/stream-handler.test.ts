@@ -1,4 +1,4 @@
-import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalAwsClients } from '../../src/local/clients.js';
@@ -9,6 +9,7 @@ import {
   type ScoreStreamSummary,
 } from '../../src/scores/stream-handler.js';
 import { createSubmitScoreHandler } from '../../src/scores/submit-handler.js';
+import { rankItemKey } from '../../src/scores/rank-histogram.js';
 import { localAws, uniqueName } from '../support/aws.js';
 import { inject } from 'vitest';
 import { apiGatewayEventV2, playRecord } from './fixtures/events.js';
@@ -61,6 +62,18 @@ async function histogram(board: string): Promise<Record<number, number>> {
   return counts;
 }
 
+/** Players the rank histogram counts at exactly `score` (its level-0 bucket). */
+async function rankCount(board: string, score: number): Promise<number> {
+  const key = rankItemKey(board, score, 0);
+  const output = await aws.dynamodb.send(
+    new GetItemCommand({
+      TableName: tables.config.distributionTable,
+      Key: { board: { S: key.partition }, score: { N: String(key.bucket) } },
+    }),
+  );
+  return Number(output.Item?.count?.N ?? 0);
+}
+
 /** Plays on a fresh board: one record per play, each player's `plays` counting up. */
 function plays(board: string, scores: number[], firstSequence: number, players = 5): DynamoDBRecord[] {
   const playsByPlayer = new Map<string, number>();
@@ -106,7 +119,7 @@ describe('createScoreStreamHandler', () => {
   });
 
   it('counts a batch delivered twice once, with a marker of the batch start when the event names no shard', async () => {
-    const { handler, summaries } = streamHandler();
+    const { handler, summaries } = streamHandler({ rankHistogram: false });
     const event = { Records: plays('twice-batch', [1, 2, 2, 3, 3, 3], 0) };
 
     await handler(event);
@@ -122,23 +135,41 @@ describe('createScoreStreamHandler', () => {
         summary.itemsWritten,
       ]),
     ).toEqual([
-      ['batch', 6, 0, 4],
+      ['batch', 6, 0, 3],
       ['batch', 0, 6, 0],
     ]);
   });
 
-  it('counts a batch delivered twice once, with a checkpoint per player item when configured', async () => {
+  it('refuses an event without its shard when the shard is required, and loses nothing', async () => {
+    const { handler, summaries } = streamHandler({ checkpoint: 'shard' });
+    const records = plays('shard-required', [7, 8], 40);
+
+    const refused = await handler({ Records: records });
+    await handler({ Records: records, shardId: 'shardId-0009' });
+
+    expect(refused.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([
+      sequence(40),
+      sequence(41),
+    ]);
+    expect(await histogram('shard-required')).toEqual({ 7: 1, 8: 1 });
+    expect(summaries.map((summary) => [summary.checkpoint, summary.writes > 0])).toEqual([
+      ['shard', false],
+      ['shard', true],
+    ]);
+  });
+
+  it('counts a batch delivered twice once, with the deprecated item checkpoints now kept per shard', async () => {
     const { handler, summaries } = streamHandler({ checkpoint: 'item' });
     const scores = Array.from({ length: 40 }, (_, index) => index % 3);
-    const event = { Records: plays('twice-item', scores, 50, 40) };
+    const event = { Records: plays('twice-item', scores, 50, 40), shardId: 'shardId-0002' };
 
     await handler(event);
     await handler(event);
 
     expect(await histogram('twice-item')).toEqual({ 0: 14, 1: 13, 2: 13 });
     expect(summaries.map((summary) => [summary.checkpoint, summary.applied, summary.duplicates])).toEqual([
-      ['item', 40, 0],
-      ['item', 0, 40],
+      ['shard', 40, 0],
+      ['shard', 0, 40],
     ]);
   });
 
@@ -188,7 +219,7 @@ describe('createScoreStreamHandler', () => {
   it.each([
     ['a shard checkpoint', { shardId: 's1' }],
     ['batch markers', {}],
-    ['item checkpoints', { checkpoint: 'item' as const }],
+    ['required shards', { shardId: 's2', checkpoint: 'shard' as const }],
   ])(
     'still reports the poison record and counts nothing twice when Lambda retries from it, with %s',
     async (label, mode) => {
@@ -211,7 +242,7 @@ describe('createScoreStreamHandler', () => {
     },
   );
 
-  it('ignores records that are not plays', async () => {
+  it('ignores records that are neither plays nor moves of a ranked score', async () => {
     const { handler, summaries } = streamHandler();
     const removal = playRecord({
       sequenceNumber: sequence(500),
@@ -229,6 +260,8 @@ describe('createScoreStreamHandler', () => {
       plays: 2,
     });
     rename.dynamodb!.OldImage!.plays = { N: '2' };
+    rename.dynamodb!.OldImage!.score = { N: '3' };
+    delete removal.dynamodb!.OldImage!.score;
 
     const result = await handler({ Records: [removal, rename] });
 
@@ -237,51 +270,95 @@ describe('createScoreStreamHandler', () => {
     expect(await histogram('ignored')).toEqual({});
   });
 
-  it('writes one item per distinct score per batch, plus the checkpoint', async () => {
-    const { handler, summaries } = streamHandler();
+  it('writes each distinct score once per batch, 1 WCU each, with no checkpoint item', async () => {
+    const { handler, summaries } = streamHandler({ rankHistogram: false });
     const scores = Array.from({ length: 100 }, (_, index) => index % 7);
 
     await handler({ Records: plays('one-per-score', scores, 600), shardId: 's1' });
 
-    expect(summaries[0]).toMatchObject({ applied: 100, writes: 1, itemsWritten: 7 + 1, wcu: 16 });
+    expect(summaries[0]).toMatchObject({ applied: 100, writes: 7, itemsWritten: 7, wcu: 7 });
   });
 
-  it('splits a batch with more distinct scores than fit one transaction and counts it once across redelivery', async () => {
-    const { handler, summaries } = streamHandler({ maxTransactionItems: 10 });
+  it('counts a batch of many distinct scores once across redelivery, each refused write billed once', async () => {
+    const { handler, summaries } = streamHandler({ rankHistogram: false });
     const scores = Array.from({ length: 60 }, (_, index) => index);
     const event = { Records: plays('split', scores, 700), shardId: 's1' };
 
     await handler(event);
     await handler(event);
 
-    const expected = Object.fromEntries(scores.map((score) => [score, 1]));
-    expect(await histogram('split')).toEqual(expected);
-    expect(summaries[0]?.writes).toBe(Math.ceil(60 / 9));
+    expect(await histogram('split')).toEqual(Object.fromEntries(scores.map((score) => [score, 1])));
+    expect(summaries.map((summary) => [summary.writes, summary.wcu, summary.duplicates])).toEqual([
+      [60, 60, 0],
+      [0, 60, 60],
+    ]);
+  });
+
+  it('counts a retry that mixes applied and new records for the same item once, and bisected halves too', async () => {
+    const { handler } = streamHandler();
+    // Six players score 5 (one distribution item, one rank bucket per level) across the redeliveries.
+    const records = plays('mixed', [5, 5, 5, 5, 5, 5], 760, 6);
+
+    await handler({ Records: records.slice(0, 3), shardId: 's-mixed' });
+    await handler({ Records: records.slice(1, 5), shardId: 's-mixed' });
+    await handler({ Records: records, shardId: 's-mixed' });
+    await handler({ Records: records.slice(0, 3), shardId: 's-mixed' });
+    await handler({ Records: records.slice(3), shardId: 's-mixed' });
+
+    expect(await histogram('mixed')).toEqual({ 5: 6 });
+    expect(await rankCount('mixed', 5)).toBe(6);
+  });
+
+  it('prunes the marks of lanes idle for more than 25 hours when it writes an item', async () => {
+    let clock = Date.parse('2026-11-21T00:00:00Z');
+    const { handler, summaries } = streamHandler({ rankHistogram: false, now: () => clock });
+    await handler({ Records: plays('prune', [3], 780), shardId: 'old-shard' });
+    clock += 26 * 3600 * 1000;
+
+    await handler({ Records: plays('prune', [3], 790), shardId: 'new-shard' });
+    await handler({ Records: plays('prune', [3], 791), shardId: 'new-shard' });
+
+    const item = await aws.dynamodb.send(
+      new GetItemCommand({
+        TableName: tables.config.distributionTable,
+        Key: { board: { S: 'prune' }, score: { N: '3' } },
+      }),
+    );
+    expect(Object.keys(item.Item ?? {}).filter((name) => name.startsWith('~hw#'))).toHaveLength(1);
+    expect(summaries.map((summary) => summary.marksPruned)).toEqual([0, 1, 0]);
+    expect(item.Item?.count).toEqual({ N: '3' });
   });
 
   it.each([
-    ['a shard checkpoint', { shardId: 's1' }],
-    ['batch markers', {}],
+    ['a shard checkpoint', { shardId: 's1' }, 1],
+    ['batch markers', {}, 0],
   ])(
-    'reports the rest of the batch when a transaction fails, and counts it once when Lambda retries, with %s',
-    async (label, shard) => {
-      // DynamoDB Local never throttles: a middleware on a real client fails the second transaction once.
+    'reports the records of an item whose write failed, and counts them once when Lambda retries, with %s',
+    async (label, shard, expectedFrom) => {
+      // DynamoDB Local never throttles: a middleware on a real client fails the first update of score 2's count.
       const flaky: DynamoDBClient = createLocalAwsClients({ dynamodb: inject('dynamodbEndpoint') }).dynamodb;
-      let transactions = 0;
+      let failures = 0;
       flaky.middlewareStack.add(
         (next, context) => async (args) => {
-          if (context.commandName === 'TransactWriteItemsCommand' && ++transactions === 2) {
+          const key = (args.input as { Key?: Record<string, { S?: string; N?: string }> }).Key;
+          if (
+            context.commandName === 'UpdateItemCommand' &&
+            key?.board?.S?.startsWith('flaky-') === true &&
+            !key.board.S.includes('~') &&
+            key.score?.N === '2' &&
+            ++failures === 1
+          ) {
             throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
               name: 'ThrottlingException',
             });
           }
           return next(args);
         },
-        { step: 'initialize', name: 'failSecondTransaction' },
+        { step: 'initialize', name: 'failOneUpdate' },
       );
       const board = `flaky-${label.split(' ')[0]}`;
-      const { handler } = streamHandler({ dynamodb: flaky, maxTransactionItems: 4 });
-      const records = plays(board, [1, 2, 3, 4, 5, 6, 7, 8, 9], 800);
+      const { handler } = streamHandler({ dynamodb: flaky, concurrency: 1 });
+      const records = plays(board, [1, 2, 3, 4, 5, 6, 7, 8, 9], 800, 9);
 
       const first = await handler({ Records: records, ...shard });
       const failedFrom = records.findIndex(
@@ -289,30 +366,31 @@ describe('createScoreStreamHandler', () => {
       );
       await handler({ Records: records.slice(failedFrom), ...shard });
 
-      expect(failedFrom).toBe(3);
+      expect(failedFrom).toBe(expectedFrom);
       expect(await histogram(board)).toEqual({ 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1, 9: 1 });
+      expect(await rankCount(board, 4)).toBe(1);
       flaky.destroy();
     },
   );
 
   it('stops before the deadline and reports the rest of the batch, then counts it once on retry', async () => {
-    const { handler } = streamHandler({ maxTransactionItems: 3, deadlineMarginMs: 1000 });
+    const { handler } = streamHandler({ rankHistogram: false, concurrency: 1, deadlineMarginMs: 1000 });
     const records = plays('deadline', [1, 2, 3, 4, 5, 6], 850);
     let calls = 0;
     const context = { getRemainingTimeInMillis: () => (++calls > 2 ? 500 : 60_000) };
 
-    const first = await handler({ Records: records }, context);
+    const first = await handler({ Records: records, shardId: 's-deadline' }, context);
     const failedFrom = records.findIndex(
       (record) => record.dynamodb?.SequenceNumber === first.batchItemFailures[0]?.itemIdentifier,
     );
-    await handler({ Records: records.slice(failedFrom) });
+    await handler({ Records: records.slice(failedFrom), shardId: 's-deadline' });
 
-    expect(failedFrom).toBe(4);
+    expect(failedFrom).toBe(2);
     expect(await histogram('deadline')).toEqual({ 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1 });
   });
 
   it('counts a redelivered batch again in at-least-once mode, for one write per distinct score', async () => {
-    const { handler, summaries } = streamHandler({ delivery: 'at-least-once' });
+    const { handler, summaries } = streamHandler({ delivery: 'at-least-once', rankHistogram: false });
     const event = { Records: plays('at-least-once', [1, 1, 2], 900) };
 
     await handler(event);
@@ -323,7 +401,7 @@ describe('createScoreStreamHandler', () => {
   });
 
   it('counts 500 plays exactly once when Lambda redelivers whole batches, with batch markers', async () => {
-    const { handler } = streamHandler();
+    const { handler } = streamHandler({ rankHistogram: false });
     const scores = Array.from({ length: 500 }, (_, index) => (index * 31) % 97);
     const records = plays('batch-redelivery', scores, 30_000, 50);
     const expected: Record<number, number> = {};
@@ -339,7 +417,7 @@ describe('createScoreStreamHandler', () => {
   });
 
   it('builds a histogram equal to a count kept by the test after 5,000 random plays with redeliveries', async () => {
-    const { handler } = streamHandler();
+    const { handler } = streamHandler({ rankHistogram: false });
     let seed = 20261121;
     const random = (): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -362,8 +440,8 @@ describe('createScoreStreamHandler', () => {
 
   it.each([
     ['an unknown delivery', { delivery: 'twice' }],
-    ['a transaction larger than DynamoDB allows', { maxTransactionItems: 101 }],
-    ['a checkpoint TTL shorter than the stream retention', { checkpointTtlSeconds: 60 }],
+    ['an unknown checkpoint', { checkpoint: 'sometimes' }],
+    ['a concurrency of 0', { concurrency: 0 }],
   ])('refuses %s at factory time', (_label, options) => {
     expect(() => createScoreStreamHandler(options as ScoreStreamHandlerOptions)).toThrow(ScoresError);
   });
