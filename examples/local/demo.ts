@@ -73,6 +73,7 @@ export async function runLocalDemo(options: LocalDemoOptions = {}): Promise<void
   webBuild?.catch(() => undefined);
 
   terminal.section('Local stack');
+  if (!options.quiet) terminal.note('   (one line per request below; `npm run local -- --quiet` hides them)');
   const stack = await startDemoStack({
     ...(options.quiet ? {} : { log: (line: string) => terminal.note(`   · ${line}`) }),
   });
@@ -97,7 +98,7 @@ export async function runLocalDemo(options: LocalDemoOptions = {}): Promise<void
     await runScenario({ stack, terminal, installDir });
     if (!webBuild) {
       terminal.line();
-      terminal.ok(`Scenario done in ${elapsed()}; stopping (--no-serve).`);
+      terminal.ok('Scenario done; stopping (--no-serve).');
       return;
     }
 
@@ -113,12 +114,12 @@ export async function runLocalDemo(options: LocalDemoOptions = {}): Promise<void
     options.signal?.removeEventListener('abort', stopOnAbort);
     terminal.line();
     terminal.line(`Web demo: ${hosted.url} — Ctrl-C to stop`);
-    terminal.note(`(ready ${elapsed()} after start)`);
     await untilAborted(options.signal);
     terminal.line('Stopping…');
   } finally {
     options.signal?.removeEventListener('abort', stopOnAbort);
     await stack.stop();
     await rm(installDir, { recursive: true, force: true });
+    terminal.line('Stopped.');
   }
 }

@@ -8,6 +8,7 @@
  * ```
  */
 import { parseArgs } from 'node:util';
+import { isGameKitError } from 'serverless-game-kit/local';
 import { runLocalDemo } from './demo.js';
 
 const USAGE = `Usage: npm run local -- [--no-serve] [--quiet]
@@ -51,7 +52,9 @@ try {
   if (controller.signal.aborted) {
     process.exitCode = 130; // interrupted before the demo was up
   } else {
-    console.error('\nThe local demo failed:', error);
+    // A kit error says what to do in its message (install Java, free a port, …); anything else is a bug.
+    if (isGameKitError(error)) console.error(`\nnpm run local: ${error.message} [${error.code}]`);
+    else console.error('\nThe local demo failed:', error);
     process.exitCode = 1;
   }
 }

@@ -132,28 +132,59 @@ describe('the local demo scenario', () => {
   });
 });
 
-describe('npm run local -- --no-serve --quiet', () => {
-  it('runs the whole scenario on its own services and exits with 0', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'examples/local/main.ts', '--no-serve', '--quiet'],
-      {
-        env: { ...process.env, CI: 'true' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
+/** Runs `npm run local` as a child process; the timeout is a safety net whose firing the tests report. */
+async function runLocal(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/local/main.ts', ...args], {
+    env: { ...process.env, CI: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, 170_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { code, killed, stdout, stderr };
+}
+
+describe('npm run local', () => {
+  it('-- --no-serve --quiet runs the whole scenario on its own services and exits with 0', async () => {
+    const { code, stdout, stderr } = await runLocal(['--no-serve', '--quiet']);
 
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain('── 8. Final standings');
-    expect(stdout).toMatch(/Scenario done in [\d.]+ s; stopping \(--no-serve\)\./);
+    expect(stdout.match(/ in [\d.]+ s\b/g)).toHaveLength(1); // the start-up time, stated once
+    expect(stdout).toMatch(/Started in [\d.]+ s: /);
+    expect(stdout).toContain('Scenario done; stopping (--no-serve).');
+    expect(stdout.trimEnd().endsWith('Stopped.')).toBe(true);
     expect(stdout).not.toContain(' · '); // --quiet: no invocation log lines
+    expect(stdout).not.toContain('--quiet` hides them');
     expect(stdout).not.toMatch(/\u001b\[/); // not a terminal: no colour codes
-  }, 120_000);
+  }, 180_000);
+
+  it('without Java, says how to install it, stops what it started and exits 1', async () => {
+    const emptyPath = await mkdtemp(join(tmpdir(), 'sgk-no-java-'));
+    try {
+      const { code, killed, stderr } = await runLocal(['--no-serve'], {
+        PATH: emptyPath,
+        JAVA_HOME: '',
+        SGK_LOCAL_DYNAMODB_ENDPOINT: '',
+        SGK_LOCAL_S3_ENDPOINT: '',
+      });
+      // Exiting at all proves the S3 server was stopped: a listening server would keep the process alive.
+      expect(killed).toBe(false);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^npm run local: No Java runtime found\. .*openjdk.*\[JAVA_NOT_FOUND\]$/m);
+    } finally {
+      await rm(emptyPath, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

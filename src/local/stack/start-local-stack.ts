@@ -53,7 +53,8 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
   };
 
   try {
-    const [dynamodbEndpoint, s3Endpoint] = await Promise.all([
+    // Settle both before going on: when one fails, the other's cleanup must be registered before stopAll runs.
+    const [dynamodbEndpoint, s3Endpoint] = await allSettledOrThrow([
       config.services?.dynamodbEndpoint ??
         nonEmpty(process.env.SGK_LOCAL_DYNAMODB_ENDPOINT) ??
         startDynamoDbLocal(config.services?.dynamodb).then((service: DynamoDbLocal) => {
@@ -66,7 +67,7 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
           cleanups.push(() => service.stop());
           return service.endpoint;
         }),
-    ]);
+    ] as const);
     const clients = createLocalAwsClients({ dynamodb: dynamodbEndpoint, s3: s3Endpoint });
     cleanups.push(async () => clients.destroy());
 
@@ -179,4 +180,12 @@ async function startIdentityProviders(
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** Like `Promise.all`, but waits for every promise to settle before rejecting with the first failure. */
+async function allSettledOrThrow<T>(promises: readonly [Promise<T> | T, Promise<T> | T]): Promise<[T, T]> {
+  const [first, second] = await Promise.allSettled(promises);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }
