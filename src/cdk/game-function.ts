@@ -32,9 +32,9 @@ export interface GameFunctionSettings {
    * options as JSON), role and grants.
    */
   code?: Partial<Record<GameFunctionName, GameHandlerCode>>;
-  /** Default {@link RetentionDays.ONE_MONTH}. */
+  /** Default one month (`RetentionDays.ONE_MONTH`). */
   logRetention?: RetentionDays;
-  /** Default {@link Architecture.ARM_64} (Graviton: cheaper per millisecond; the bundles are pure JavaScript). */
+  /** Default `Architecture.ARM_64` (Graviton: cheaper per millisecond; the bundles are pure JavaScript). */
   architecture?: Architecture;
 }
 
