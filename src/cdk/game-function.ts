@@ -52,6 +52,8 @@ export interface GameFunctionProps {
   options: object;
   /** Extra files next to the handler, e.g. `{ 'words.json': '[…]' }`. */
   files?: Record<string, string>;
+  /** Extra environment variables, e.g. the scores cursor key. */
+  environment?: Record<string, string>;
   settings?: GameFunctionSettings;
 }
 
@@ -89,6 +91,7 @@ export function createGameFunction(scope: Construct, id: string, props: GameFunc
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [OPTIONS_VARIABLE]: Stack.of(scope).toJsonString(props.options),
+      ...props.environment,
     },
   });
   acknowledgeRules(fn, [

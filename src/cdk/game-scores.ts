@@ -13,7 +13,7 @@ import type { LeaderboardHandlerOptions } from '../scores/leaderboard-handler.js
 import type { ScoreHistoryHandlerOptions } from '../scores/history-handler.js';
 import type { ScoreStreamHandlerOptions } from '../scores/stream-handler.js';
 import type { SubmitScoreHandlerOptions } from '../scores/submit-handler.js';
-import type { RateLimit } from '../scores/submit-plan.js';
+import { type RateLimit, RECOMMENDED_RATE_LIMIT } from '../scores/submit-plan.js';
 import {
   DEFAULT_SCORE_TABLES,
   type ResolvedScoreTables,
@@ -30,6 +30,7 @@ import {
   tableFromDefinition,
 } from './dynamodb-tables.js';
 import { createGameFunction, type GameFunctionSettings } from './game-function.js';
+import { CURSOR_KEY_ENV } from '../scores/cursor.js';
 import { GameHttpApi } from './game-http-api.js';
 import type { JsonHandlerOptions } from './json-options.js';
 
@@ -44,13 +45,16 @@ export const SCORE_ROUTES = [
 export type ScoreFunctionName = 'submitScore' | 'leaderboard' | 'scoreHistory' | 'scoreStream';
 
 /**
- * The per-player limit of score submissions deployed by default: 30 per board per minute. Enough for any real
- * play rate (a round every 2 s), low enough that a scripted flood costs at most 30 writes a minute per identity.
+ * The per-player limit of score submissions deployed by default: the module's `RECOMMENDED_RATE_LIMIT`, 30 per
+ * board per minute. Enough for any real play rate (a round every 2 s), low enough that a scripted flood costs at
+ * most 30 writes a minute per identity.
+ *
+ * @example
+ * ```ts
+ * new GameScores(this, 'Scores', { rateLimit: { ...DEFAULT_PLAYER_RATE_LIMIT, maxSubmissions: 60 } });
+ * ```
  */
-export const DEFAULT_PLAYER_RATE_LIMIT: Readonly<RateLimit> = Object.freeze({
-  maxSubmissions: 30,
-  windowSeconds: 60,
-});
+export const DEFAULT_PLAYER_RATE_LIMIT: Readonly<RateLimit> = RECOMMENDED_RATE_LIMIT;
 
 /** How the score stream reaches the aggregator. */
 export interface ScoreStreamSettings {
@@ -59,8 +63,9 @@ export interface ScoreStreamSettings {
   /** Retries of a failing record before it goes to the dead-letter queue; default 5. */
   retryAttempts?: number;
   /**
-   * Split a failing batch and retry each half (`BisectBatchOnFunctionError`); default true. With it on, the
-   * aggregator runs with item checkpoints (`checkpoint: 'item'`), which stay exactly-once under bisection.
+   * Split a failing batch and retry each half (`BisectBatchOnFunctionError`); default true. The mapping always has
+   * a 1 s tumbling window, so every event names its stream shard and the aggregator runs with shard checkpoints
+   * (`checkpoint: 'shard'`), which stay exactly-once under bisection and retries.
    */
   bisectBatchOnError?: boolean;
   /** Wait up to this long to fill a batch; default none. */
@@ -98,7 +103,8 @@ export interface GameScoresProps {
 /** Which scores functions may read or write a scores table, by the setting that names it. */
 const TABLE_ACCESS: Record<string, Partial<Record<ScoreFunctionName, 'read' | 'readWrite'>>> = {
   scoresTable: { submitScore: 'readWrite', leaderboard: 'read' },
-  distributionTable: { scoreHistory: 'read', scoreStream: 'readWrite' },
+  // The leaderboard reads the rank histogram kept in the distribution table (`around`'s O(1) exact rank).
+  distributionTable: { leaderboard: 'read', scoreHistory: 'read', scoreStream: 'readWrite' },
 };
 
 /**
@@ -200,8 +206,10 @@ export class GameScores extends Construct {
       ...(props.defaultBoard === undefined ? {} : { defaultBoard: props.defaultBoard }),
     };
     const rateLimit = props.rateLimit ?? DEFAULT_PLAYER_RATE_LIMIT;
-    const bisect = props.stream?.bisectBatchOnError ?? true;
     const common = { timeout: Duration.seconds(10), settings: props.functionSettings };
+    // Paging cursors are signed (HMAC) so an edited cursor is refused. The stack id holds a random UUID that no
+    // player sees, so it serves as a per-deployment key without a secret store; a `cursorKey` option overrides it.
+    const cursorKey = { [CURSOR_KEY_ENV]: Stack.of(this).stackId };
     return {
       submitScore: createGameFunction(this, 'SubmitScoreFunction', {
         ...common,
@@ -219,20 +227,23 @@ export class GameScores extends Construct {
         name: 'leaderboard',
         description: 'GET /scoreboard: top N, pages and ranks',
         options: { ...boards, ...handlerOptions.leaderboard, tables },
+        environment: cursorKey,
       }),
       scoreHistory: createGameFunction(this, 'ScoreHistoryFunction', {
         ...common,
         name: 'scoreHistory',
         description: 'GET /scorehistory: the score distribution',
         options: { ...boards, ...handlerOptions.scoreHistory, tables },
+        environment: cursorKey,
       }),
       scoreStream: createGameFunction(this, 'ScoreStreamFunction', {
         ...common,
         name: 'scoreStream',
         description: 'Scores table stream → score distribution, exactly once',
         timeout: Duration.seconds(60),
-        // Per-batch markers are exactly-once only without bisection; item checkpoints are under any redelivery.
-        options: { ...(bisect ? { checkpoint: 'item' } : {}), ...handlerOptions.scoreStream, tables },
+        // The mapping's tumbling window names the shard in every event: shard marks are exactly-once under any
+        // redelivery, bisected halves included.
+        options: { checkpoint: 'shard', ...handlerOptions.scoreStream, tables },
       }),
     };
   }
@@ -285,6 +296,9 @@ export class GameScores extends Construct {
           reportBatchItemFailures: true,
           bisectBatchOnError: stream.bisectBatchOnError ?? true,
           retryAttempts: stream.retryAttempts ?? 5,
+          // Shard checkpoints need each event to name its shard (Lambda adds `shardId` to events of a mapping with a
+          // tumbling window) and one batch in flight per shard.
+          tumblingWindow: Duration.seconds(1),
           parallelizationFactor: 1,
           ...(stream.maxBatchingWindow ? { maxBatchingWindow: stream.maxBatchingWindow } : {}),
           onFailure: new SqsDlq(failures),

@@ -2,7 +2,8 @@
  * `serverless-game-kit/scores/lambda`: Lambda handler factories for leaderboards, ranks and the score distribution,
  * plus the table definitions and the key layout (write shards, rank histogram). Server-only (uses the AWS SDK and Node); the browser client is `serverless-game-kit/scores`.
  */
-export { createSubmitScoreHandler, RECOMMENDED_RATE_LIMIT } from './submit-handler.js';
+export { createSubmitScoreHandler } from './submit-handler.js';
+export { RECOMMENDED_RATE_LIMIT } from './submit-plan.js';
 export type { SubmitScoreHandlerOptions } from './submit-handler.js';
 export { createLeaderboardHandler } from './leaderboard-handler.js';
 export type { LeaderboardHandlerOptions } from './leaderboard-handler.js';

@@ -48,23 +48,6 @@ export interface SubmitScoreHandlerOptions extends DynamoDbClientOption, Partial
   logger?: ScoresLogger;
 }
 
-/**
- * The per-player rate limit deployments should set: 30 submissions per player per board per 60 s — far above any
- * real play rate, low enough that one player cannot spend a stage's throttle. The factory's default stays "no
- * limit" so tests and tools are not throttled.
- *
- * @example
- * ```ts
- * import { createSubmitScoreHandler, RECOMMENDED_RATE_LIMIT } from 'serverless-game-kit/scores/lambda';
- *
- * export const handler = createSubmitScoreHandler({ rateLimit: RECOMMENDED_RATE_LIMIT });
- * ```
- */
-export const RECOMMENDED_RATE_LIMIT: Readonly<RateLimit> = Object.freeze({
-  maxSubmissions: 30,
-  windowSeconds: 60,
-});
-
 /** Exact attempts after the blind one before answering `CONTENTION`. */
 const MAX_EXACT_ATTEMPTS = 8;
 

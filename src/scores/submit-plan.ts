@@ -12,6 +12,23 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
+/**
+ * The per-player rate limit deployments should set: 30 submissions per player per board per 60 s — far above any
+ * real play rate, low enough that one player cannot spend a stage's throttle. The factory's default stays "no
+ * limit" so tests and tools are not throttled.
+ *
+ * @example
+ * ```ts
+ * import { createSubmitScoreHandler, RECOMMENDED_RATE_LIMIT } from 'serverless-game-kit/scores/lambda';
+ *
+ * export const handler = createSubmitScoreHandler({ rateLimit: RECOMMENDED_RATE_LIMIT });
+ * ```
+ */
+export const RECOMMENDED_RATE_LIMIT: Readonly<RateLimit> = Object.freeze({
+  maxSubmissions: 30,
+  windowSeconds: 60,
+});
+
 /** One submission, validated, with everything needed to write it. */
 export interface Submission {
   tables: ResolvedScoreTables;

@@ -107,9 +107,9 @@ describe('composed constructs with their options', () => {
     expect(handlerOptions(scores.functions.submitScore).tables).toEqual(scores.tableConfig);
   });
 
-  it('turns the rate limit off, and pairs bisection off with the cheaper batch checkpoints', () => {
+  it('turns the rate limit off, and keeps shard checkpoints with bisection off', () => {
     expect(handlerOptions(scores.functions.submitScore)).not.toHaveProperty('rateLimit');
-    expect(handlerOptions(scores.functions.scoreStream)).not.toHaveProperty('checkpoint');
+    expect(handlerOptions(scores.functions.scoreStream).checkpoint).toBe('shard');
     expect(template).toHaveResourceProperties('AWS::Lambda::EventSourceMapping', {
       BisectBatchOnFunctionError: false,
       BatchSize: 50,

@@ -137,14 +137,14 @@ describe('tables', () => {
   });
 
   it('gives every scores handler the prefixed table names and the quiz handler its own', () => {
-    const options = (fn: IConstruct) => {
-      const variables = (
+    const variablesOf = (fn: IConstruct) =>
+      (
         template.toJSON() as {
           Resources: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
         }
       ).Resources[logicalId(fn)]!.Properties.Environment.Variables;
-      return JSON.parse(renderIntrinsic(variables.SGK_HANDLER_OPTIONS)) as Record<string, unknown>;
-    };
+    const options = (fn: IConstruct) =>
+      JSON.parse(renderIntrinsic(variablesOf(fn).SGK_HANDLER_OPTIONS)) as Record<string, unknown>;
 
     for (const fn of Object.values(game.scores.functions)) {
       expect(options(fn).tables).toEqual({
@@ -158,7 +158,12 @@ describe('tables', () => {
       maxSubmissions: 30,
       windowSeconds: 60,
     });
-    expect(options(game.scores.functions.scoreStream).checkpoint).toBe('item');
+    expect(options(game.scores.functions.scoreStream).checkpoint).toBe('shard');
+    // Cursors are signed with a key unique to the deployment (the stack id), never a constant in the bundle.
+    for (const fn of [game.scores.functions.leaderboard, game.scores.functions.scoreHistory]) {
+      expect(variablesOf(fn).SCORES_CURSOR_KEY).toEqual({ Ref: 'AWS::StackId' });
+    }
+    expect(variablesOf(game.scores.functions.submitScore)).not.toHaveProperty('SCORES_CURSOR_KEY');
     expect(options(game.quiz.function).tables).toEqual({
       connections: 'mygame-quiz-connections',
       rooms: 'mygame-quiz-rooms',
@@ -254,7 +259,7 @@ describe('IAM', () => {
         .some((action) => action === 'dynamodb:PutItem');
 
     expect(tablesOf(game.scores.functions.submitScore)).toEqual(['scoresTable']);
-    expect(tablesOf(game.scores.functions.leaderboard)).toEqual(['scoresTable']);
+    expect(tablesOf(game.scores.functions.leaderboard)).toEqual(['scoresTable', 'distributionTable']);
     expect(tablesOf(game.scores.functions.scoreHistory)).toEqual(['distributionTable']);
     expect(tablesOf(game.scores.functions.scoreStream)).toEqual(['scoresTable', 'distributionTable']);
     expect(writes(game.scores.functions.leaderboard)).toBe(false);
@@ -285,6 +290,7 @@ describe('functions and routes', () => {
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       ParallelizationFactor: 1,
+      TumblingWindowInSeconds: 1,
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: {
         OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(game.scores.streamFailures), 'Arn'] } },
