@@ -19,6 +19,7 @@ import {
   refuse,
   requestContextSchema,
 } from './socket/event.js';
+import { QuizRateLimiter } from './socket/rate-limiter.js';
 import { RoomReader } from './socket/room-snapshot.js';
 import { RoundCommits } from './socket/round-commits.js';
 import { handleConnect } from './socket/routes/connect.js';
@@ -32,8 +33,12 @@ export type { QuizSocketEvent, QuizSocketHandler, QuizSocketResult } from './soc
 /**
  * Creates the quiz's WebSocket handler; route `$connect`, `$disconnect` and `$default` to it.
  *
- * - `$connect?room=<id>&name=<display>[&token=…][&player=<key>]`: validates, stores the connection, creates the
- *   room on first join. Sends nothing (the socket is not open yet): clients ask with `sync`.
+ * - `$connect?room=<id>&name=<display>`, with the join token and player key in `Sec-WebSocket-Protocol`
+ *   (`sgk.quiz.v1`, echoed; see `quizSubprotocols`): validates, stores the connection, creates the room on first
+ *   join. Sends nothing (the socket is not open yet): clients ask with `sync`.
+ * - Every frame passes the rate limits first (per connection and per player, shared by every instance through
+ *   one DynamoDB item per player): a refused frame is dropped with no write and no broadcast, and a connection
+ *   that keeps flooding is disconnected.
  * - Messages: `{"action":"sync"}` → `state` to the sender; `{"action":"chat","text":"…"}` → stored,
  *   broadcast, judged as an answer; `{"action":"ping"}` → `pong`. Anything else → an `error` event to the
  *   sender only.
@@ -129,6 +134,17 @@ function wireRoutes(options: QuizSocketHandlerOptions): RouteDeps {
     rooms,
     rounds,
     ...(options.verifyToken === undefined ? {} : { verifyToken: options.verifyToken }),
+    ...(settings.rateLimits === false
+      ? {}
+      : {
+          limiter: new QuizRateLimiter({
+            documents,
+            table: settings.tables.connections,
+            limits: settings.rateLimits,
+            disconnectAfter: settings.rateLimits.disconnectAfter,
+            replyIntervalMs: settings.rateLimits.replyIntervalMs,
+          }),
+        }),
     now: options.now ?? Date.now,
     log,
   };

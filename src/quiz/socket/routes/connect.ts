@@ -1,8 +1,14 @@
 /**
  * `$connect`: checks the room, name, token and player key, stores the connection and creates the room on first
  * join. Sends nothing: the socket is not open yet, clients ask with `sync`.
+ *
+ * The token and the player key are credentials: they come in the `Sec-WebSocket-Protocol` header (see
+ * `subprotocol.ts`), and the chosen subprotocol is echoed as API Gateway requires
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html).
+ * The query string carries them only when the handler was created with `queryCredentials: true`.
  */
 import { guestPlayerId } from '../../player-identity.js';
+import { QUIZ_SUBPROTOCOL, type QuizCredentials, readQuizSubprotocols } from '../../subprotocol.js';
 import type { ConnectionRecord } from '../../room-store.js';
 import {
   type QuizSocketEvent,
@@ -67,6 +73,43 @@ async function verify(
   return undefined;
 }
 
+function headerOf(event: QuizSocketEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === name && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/**
+ * Where the token and player key came from: the `Sec-WebSocket-Protocol` header (the default), or the query
+ * string when the handler allows it (`queryCredentials`). A refusal when they are malformed or in a query string
+ * that is not allowed.
+ */
+function credentialsOf(
+  deps: RouteDeps,
+  event: QuizSocketEvent,
+): { credentials: QuizCredentials; subprotocol: boolean } | QuizSocketResult {
+  const offered = readQuizSubprotocols(headerOf(event, 'sec-websocket-protocol'));
+  if (offered.invalid)
+    return refuse(400, 'INVALID_SUBPROTOCOL', 'The token in Sec-WebSocket-Protocol is not base64url.');
+  const query = event.queryStringParameters ?? {};
+  const inQuery = query.token !== undefined || query.player !== undefined;
+  if (inQuery && !deps.settings.queryCredentials) {
+    return refuse(
+      400,
+      'CREDENTIALS_IN_QUERY',
+      'Send the token and player key in the Sec-WebSocket-Protocol header, not in the URL.',
+    );
+  }
+  const credentials: QuizCredentials = inQuery
+    ? {
+        ...(query.token === undefined ? {} : { token: query.token }),
+        ...(query.player === undefined ? {} : { playerKey: query.player }),
+      }
+    : offered.credentials;
+  return { credentials, subprotocol: offered.quiz };
+}
+
 /**
  * Handles `$connect`.
  *
@@ -85,7 +128,10 @@ export async function handleConnect(
   if (!roomId || !ROOM_ID.test(roomId)) {
     return refuse(400, 'INVALID_ROOM', 'room must be 1–64 letters, digits, "_" or "-".');
   }
-  const verified = await verify(deps, query.token, context);
+  const offered = credentialsOf(deps, event);
+  if ('statusCode' in offered) return offered;
+  const { credentials } = offered;
+  const verified = await verify(deps, credentials.token, context);
   if (verified !== undefined && 'statusCode' in verified) return verified;
   const name = normalizeName(query.name ?? verified?.name);
   if (!name) {
@@ -95,7 +141,7 @@ export async function handleConnect(
       `name must be 1–${MAX_NAME_LENGTH} characters, without control characters.`,
     );
   }
-  const playerKey = query.player;
+  const playerKey = credentials.playerKey;
   if (playerKey !== undefined && !PLAYER_KEY.test(playerKey)) {
     return refuse(400, 'INVALID_PLAYER_KEY', 'player must be 16–128 URL-safe characters.');
   }
@@ -111,5 +157,6 @@ export async function handleConnect(
   };
   await Promise.all([deps.store.putConnection(record), deps.rooms.ensure(roomId, dict, at)]);
   deps.connections.remember(record);
-  return ok();
+  // API Gateway relays this header of the $connect result to the client, which requires one it offered.
+  return offered.subprotocol ? { ...ok(), headers: { 'Sec-WebSocket-Protocol': QUIZ_SUBPROTOCOL } } : ok();
 }

@@ -8,6 +8,7 @@ import type { QuizStore } from '../../room-store.js';
 import type { QuizLogEntry, QuizSocketSettings } from '../../socket-options.js';
 import type { BroadcasterPool } from '../broadcaster-pool.js';
 import type { ConnectionCache } from '../connection-cache.js';
+import type { QuizRateLimiter } from '../rate-limiter.js';
 import type { RoomReader } from '../room-snapshot.js';
 import type { RoundCommits } from '../round-commits.js';
 
@@ -22,6 +23,8 @@ export interface RouteDeps {
   rooms: RoomReader;
   rounds: RoundCommits;
   verifyToken?: TokenVerifier;
+  /** Absent when rate limits are off. */
+  limiter?: QuizRateLimiter;
   now: () => number;
   log: (entry: QuizLogEntry) => void;
 }

@@ -16,6 +16,7 @@ import type { RouteDeps } from './deps.js';
  */
 export async function handleDisconnect(deps: RouteDeps, context: RequestContext): Promise<QuizSocketResult> {
   deps.connections.drop(context.connectionId);
+  deps.limiter?.forget(context.connectionId);
   const record = await deps.store.deleteConnection(context.connectionId);
   if (!record) return ok();
   const at = deps.now();

@@ -10,11 +10,14 @@ import {
   errorEvent,
   ok,
 } from '../event.js';
+import type { RateVerdict } from '../rate-limiter.js';
 import { handleChat } from './chat.js';
 import type { RouteDeps } from './deps.js';
 import { handleSync } from './sync.js';
 
 const encoder = new TextEncoder();
+/** RFC 6455 close code 1008, policy violation: what a flooding client is told it was closed for. */
+const POLICY_VIOLATION = 1008;
 
 function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
   const issue = error.issues[0];
@@ -66,6 +69,36 @@ export function parseClientMessage(
 }
 
 /**
+ * A frame over the rate limits: dropped unseen; at most one small `RATE_LIMITED` reply; a connection that keeps
+ * flooding is told why (`closeCode` 1008) and disconnected with `DeleteConnection`.
+ */
+async function refuseFrame(
+  deps: RouteDeps,
+  context: RequestContext,
+  verdict: Extract<RateVerdict, { allowed: false }>,
+): Promise<void> {
+  if (verdict.disconnect) {
+    deps.log({
+      level: 'warn',
+      message: 'Disconnected a flooding connection',
+      connectionId: context.connectionId,
+    });
+    await deps.posts.sendTo(context, {
+      ...errorEvent('RATE_LIMITED', 'Too many messages: disconnected.'),
+      retryAfterMs: verdict.retryAfterMs,
+      closeCode: POLICY_VIOLATION,
+    });
+    await deps.posts.for(context).disconnect(context.connectionId);
+    return;
+  }
+  if (!verdict.reply) return;
+  await deps.posts.sendTo(context, {
+    ...errorEvent('RATE_LIMITED', 'Too many messages: slow down.'),
+    retryAfterMs: verdict.retryAfterMs,
+  });
+}
+
+/**
  * Handles one frame.
  *
  * @example
@@ -79,6 +112,16 @@ export async function handleMessage(
   context: RequestContext,
 ): Promise<QuizSocketResult> {
   const parsed = parseClientMessage(event);
+  if (deps.limiter) {
+    const kind = 'message' in parsed && parsed.message.action === 'chat' ? 'chat' : 'message';
+    const verdict = await deps.limiter.admit(context.connectionId, kind, deps.now(), async () => {
+      return (await deps.connections.get(context.connectionId))?.playerId;
+    });
+    if (!verdict.allowed) {
+      await refuseFrame(deps, context, verdict);
+      return ok();
+    }
+  }
   if ('error' in parsed) {
     await deps.posts.sendTo(context, parsed.error);
     return ok();
