@@ -276,6 +276,8 @@ export async function runFloodBench(): Promise<void> {
     const writesBefore = flooderConnectionId === undefined ? 0 : (writes.get(flooderConnectionId) ?? 0);
     const floodStarted = performance.now();
     const [flooded, sent] = await Promise.all([play(players), flood(flooder)]);
+    // The flooder's frames may still be in the gateway's queue: give its disconnection 10 s more to arrive.
+    await flooder.until(() => flooder.closed !== undefined, 10_000);
     const during = summary('during the flood', flooded);
     const floodWrites =
       (flooderConnectionId === undefined ? 0 : (writes.get(flooderConnectionId) ?? 0)) - writesBefore;
