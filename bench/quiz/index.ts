@@ -33,7 +33,9 @@ import { DEFAULT_WORD_PACK } from '../../src/quiz/default-word-pack.js';
 import { QuizDictionary } from '../../src/quiz/dictionary.js';
 import { createQuizSocketHandler } from '../../src/quiz/socket-handler.js';
 import { quizTables } from '../../src/quiz/tables.js';
+import { runFloodBench } from './flood.js';
 import { type OriginalTables, createOriginalDesignHandler, originalWord } from './original-design.js';
+import { percentile } from './percentile.js';
 
 const CLIENTS = 500;
 const OTHER_ROOMS = 9;
@@ -47,11 +49,6 @@ const ROOM = 'bench';
 
 const dictionary = QuizDictionary.from(DEFAULT_WORD_PACK);
 const words = DEFAULT_WORD_PACK;
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
-}
 
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -382,11 +379,12 @@ export async function run(): Promise<void> {
         seconds
       ).toFixed(0)} deliveries/s)`,
     );
-    console.log(`(bench took ${((performance.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     oursRoom.close();
     originalRoom.close();
     await originalStack.stop();
     await oursStack.stop();
   }
+  await runFloodBench();
+  console.log(`(bench took ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

@@ -5,6 +5,7 @@
  */
 import {
   type ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import pLimit from 'p-limit';
@@ -81,6 +82,23 @@ export class Broadcaster {
       }
       this.options.onError(error, connectionId);
       return 'failed';
+    }
+  }
+
+  /**
+   * Closes a connection (`DeleteConnection`; API Gateway closes it with code 1000 and runs `$disconnect`). A
+   * connection already gone counts as closed.
+   *
+   * @returns Whether the connection is closed now.
+   */
+  async disconnect(connectionId: string): Promise<boolean> {
+    try {
+      await this.options.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+      return true;
+    } catch (error) {
+      if (isGone(error)) return true;
+      this.options.onError(error, connectionId);
+      return false;
     }
   }
 

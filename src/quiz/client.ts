@@ -16,6 +16,7 @@ import {
   parseServerFrame,
 } from './protocol.js';
 import { createSignal } from './signal.js';
+import { quizSubprotocols } from './subprotocol.js';
 import { applyChat, applyPresence } from './state-reducer.js';
 
 /** The browser `WebSocket` or `ws`'s, as far as `QuizRoom` uses it. */
@@ -26,8 +27,8 @@ export interface WebSocketLike {
   addEventListener(type: string, listener: (event: never) => void): void;
 }
 
-/** A `WebSocket` constructor (the browser's, `ws`, or a test double). */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/** A `WebSocket` constructor (the browser's, `ws`, or a test double); `protocols` fill `Sec-WebSocket-Protocol`. */
+export type WebSocketConstructor = new (url: string, protocols?: string[]) => WebSocketLike;
 
 /** Timer functions, injectable for tests with fake time. */
 export interface QuizTimers {
@@ -62,8 +63,17 @@ export interface QuizRoomOptions {
   room: string;
   /** Display name, 1–20 characters. */
   name: string;
-  /** A join token (or a function returning a fresh one, called before every connect). */
+  /**
+   * A join token (or a function returning a fresh one, called before every connect). Sent with the player key in
+   * the `Sec-WebSocket-Protocol` header, never in the URL (unless `credentialsInQuery`).
+   */
   token?: string | (() => string | Promise<string>);
+  /**
+   * Put the token and player key in the URL's query string instead of `Sec-WebSocket-Protocol`, for WebSocket
+   * clients that cannot set subprotocols. The server must allow it (`queryCredentials`). URLs end up in access
+   * logs, proxies and browser consoles: avoid. Default `false`.
+   */
+  credentialsInQuery?: boolean;
   /**
    * A secret that identifies a guest across reconnects (16–128 URL-safe characters); keep it (e.g. in
    * `localStorage`) to keep your score across page loads. Default: a random key per `QuizRoom`.
@@ -226,6 +236,8 @@ export class QuizRoom {
   #leaveResult: LeaveEvent | undefined;
   #joined: { resolve: () => void; reject: (error: QuizError) => void } | undefined;
   #closedWaiters: Array<() => void> = [];
+  /** Holding messages back after a `RATE_LIMITED` error. */
+  #paused = false;
 
   private constructor(options: QuizRoomOptions) {
     this.#options = options;
@@ -466,7 +478,7 @@ export class QuizRoom {
   }
 
   #canSend(): boolean {
-    return this.#synced && this.#socket !== undefined && this.#socket.readyState === OPEN;
+    return !this.#paused && this.#synced && this.#socket !== undefined && this.#socket.readyState === OPEN;
   }
 
   #closedError(): QuizError {
@@ -499,28 +511,32 @@ export class QuizRoom {
     this.#timers.clearTimeout(handle);
   }
 
-  async #url(): Promise<string> {
-    const params = new URLSearchParams({
-      room: this.#options.room,
-      name: this.#options.name.trim(),
-      player: this.#playerKey,
-    });
-    const token = this.#options.token;
-    const value = typeof token === 'function' ? await token() : token;
-    if (value) params.set('token', value);
+  /** The URL (room and name only, unless `credentialsInQuery`) and the subprotocols carrying the credentials. */
+  async #handshake(): Promise<{ url: string; protocols: string[] }> {
+    const params = new URLSearchParams({ room: this.#options.room, name: this.#options.name.trim() });
+    const option = this.#options.token;
+    const token = (typeof option === 'function' ? await option() : option) || undefined;
+    const credentials = { playerKey: this.#playerKey, ...(token ? { token } : {}) };
+    if (this.#options.credentialsInQuery) {
+      params.set('player', credentials.playerKey);
+      if (token) params.set('token', token);
+    }
     const base = this.#options.url;
-    return `${base}${base.includes('?') ? '&' : '?'}${params.toString()}`;
+    return {
+      url: `${base}${base.includes('?') ? '&' : '?'}${params.toString()}`,
+      protocols: quizSubprotocols(this.#options.credentialsInQuery ? {} : credentials),
+    };
   }
 
   async #connect(): Promise<void> {
-    let url: string;
     let socket: WebSocketLike;
     try {
-      url = await this.#url();
+      const { url, protocols } = await this.#handshake();
       if (this.#statusValue === 'closed') return;
-      socket = new this.#WebSocket(url);
+      socket = new this.#WebSocket(url, protocols);
     } catch (error) {
-      this.#onDrop(QuizCloseCode.JoinFailed, error instanceof Error ? error.message : String(error));
+      // Never the error's text: a WebSocket constructor may quote the URL or the protocols.
+      this.#onDrop(QuizCloseCode.JoinFailed, error instanceof Error ? error.name : 'Error');
       return;
     }
     this.#socket = socket;
@@ -572,11 +588,35 @@ export class QuizRoom {
         break;
       case 'error':
         this.#error.emit(event);
+        if (event.code === 'RATE_LIMITED') this.#onRateLimited(event);
         break;
       case 'pong':
         this.#clearTimer('pong');
         break;
     }
+  }
+
+  /**
+   * The server dropped a frame for going too fast: hold every message back for `retryAfterMs` (they queue as
+   * while reconnecting). With `closeCode` 1008 the server is disconnecting this client for flooding: leave
+   * with that code rather than reconnect.
+   */
+  #onRateLimited(event: ErrorEvent): void {
+    if (event.closeCode === QuizCloseCode.PolicyViolation) {
+      this.#finish(
+        { code: QuizCloseCode.PolicyViolation, reason: 'Disconnected for sending too many messages' },
+        new QuizError(
+          'CONNECTION_LOST',
+          'The server disconnected this client for sending too many messages.',
+        ),
+      );
+      return;
+    }
+    this.#paused = true;
+    this.#setTimer('rateLimit', Math.max(event.retryAfterMs ?? 1_000, 100), () => {
+      this.#paused = false;
+      this.#flushQueue();
+    });
   }
 
   #onState(state: QuizState): void {
@@ -612,7 +652,10 @@ export class QuizRoom {
 
   #scheduleHeartbeat(): void {
     this.#setTimer('heartbeat', this.#settings.heartbeatIntervalMs, () => {
-      if (!this.#canSend()) return;
+      if (!this.#canSend()) {
+        if (this.#paused) this.#scheduleHeartbeat();
+        return;
+      }
       this.#pingId++;
       this.#socket!.send(JSON.stringify({ action: 'ping', id: this.#pingId }));
       this.#setTimer('pong', this.#settings.pongTimeoutMs, () =>
@@ -643,7 +686,9 @@ export class QuizRoom {
   }
 
   #stopConnectionTimers(): void {
-    for (const name of ['join', 'heartbeat', 'pong', 'recycle', 'roundEnd']) this.#clearTimer(name);
+    for (const name of ['join', 'heartbeat', 'pong', 'recycle', 'roundEnd', 'rateLimit'])
+      this.#clearTimer(name);
+    this.#paused = false;
   }
 
   #onDrop(code: number, reason: string, immediately = false): void {

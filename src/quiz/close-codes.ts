@@ -18,6 +18,11 @@ export const QuizCloseCode = {
   GoingAway: 1001,
   /** Standard: the connection dropped without a close frame. */
   AbnormalClosure: 1006,
+  /**
+   * Standard: policy violation. The server disconnected this client for flooding (it says so in a
+   * `RATE_LIMITED` error with `closeCode` 1008 before `DeleteConnection`, which itself closes with 1000).
+   */
+  PolicyViolation: 1008,
   /** Standard: a frame or message was too big for the gateway. */
   MessageTooBig: 1009,
   /** `leave()` was called. */

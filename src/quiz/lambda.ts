@@ -4,7 +4,9 @@
  */
 export { createQuizSocketHandler } from './socket-handler.js';
 export type { QuizSocketEvent, QuizSocketHandler, QuizSocketResult } from './socket-handler.js';
-export type { QuizLogEntry, QuizSocketHandlerOptions } from './socket-options.js';
+export { DEFAULT_QUIZ_RATE_LIMITS } from './socket-options.js';
+export type { QuizLogEntry, QuizRateLimitOptions, QuizSocketHandlerOptions } from './socket-options.js';
+export type { TokenBucketLimit } from './socket/rate-limit.js';
 export { DEFAULT_QUIZ_TABLE_NAMES, quizTables } from './tables.js';
 export type { QuizTableNames } from './tables.js';
 export { DEFAULT_WORD_PACK } from './default-word-pack.js';

@@ -60,6 +60,8 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
  * - `ROUND_TAKEN`: a correct answer arrived after someone else won the round.
  * - `WORD_ALREADY_USED`: that word already answered this round.
  * - `BUSY`: the answer could not be recorded under contention; send it again.
+ * - `RATE_LIMITED`: too many messages or chat lines; the frame was dropped unseen. Wait `retryAfterMs`. With
+ *   `closeCode` 1008 the server disconnects the client for flooding.
  * - `INTERNAL`: a server-side failure (logged); nothing is known to have changed.
  */
 export type QuizEventErrorCode =
@@ -74,6 +76,7 @@ export type QuizEventErrorCode =
   | 'ROUND_TAKEN'
   | 'WORD_ALREADY_USED'
   | 'BUSY'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 const playerIdSchema = z.string().check(z.minLength(1), z.maxLength(128));
@@ -206,6 +209,13 @@ export const errorEventSchema = z.object({
   message: z.string(),
   /** For `ROUND_TAKEN` and `WORD_ALREADY_USED`: the round concerned. */
   round: z.optional(z.int()),
+  /** For `RATE_LIMITED`: how long to wait before sending again. */
+  retryAfterMs: z.optional(z.int()),
+  /**
+   * For `RATE_LIMITED` when the server is about to disconnect the client for flooding: 1008 (policy violation).
+   * API Gateway's `DeleteConnection` always closes with 1000, so the reason travels in this event.
+   */
+  closeCode: z.optional(z.int()),
 });
 
 /** The `error` event. */

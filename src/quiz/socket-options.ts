@@ -9,6 +9,7 @@ import type { QuizPatternOptions } from './dictionary.js';
 import { QuizError } from './errors.js';
 import type { QuizRulesOptions } from './game.js';
 import type { TokenVerifier } from './player-identity.js';
+import type { QuizRateLimits, TokenBucketLimit } from './socket/rate-limit.js';
 import { DEFAULT_QUIZ_TABLE_NAMES, type QuizTableNames } from './tables.js';
 
 /** One log line of the socket handler. */
@@ -19,6 +20,43 @@ export interface QuizLogEntry {
   roomId?: string;
   error?: unknown;
 }
+
+/**
+ * Rate limits of the socket handler: token buckets (`perSecond` tokens a second, at most `burst` at once) for
+ * every frame (`messages`) and for chat lines (`chat`), per connection and per player. A refused frame costs
+ * no DynamoDB write and no broadcast; the sender gets at most one `RATE_LIMITED` error per `replyIntervalMs`,
+ * and a connection refused more than `disconnectAfter` times faster than once a second is disconnected.
+ */
+export interface QuizRateLimitOptions {
+  /** Frames of any kind per connection. Default 10/s, burst 20. */
+  connectionMessages?: TokenBucketLimit;
+  /** Chat lines (answers included) per connection. Default 3/s, burst 8. */
+  connectionChat?: TokenBucketLimit;
+  /** Frames of any kind per player, over all its connections. Default 20/s, burst 40. */
+  playerMessages?: TokenBucketLimit;
+  /** Chat lines per player, over all its connections. Default 5/s, burst 12. */
+  playerChat?: TokenBucketLimit;
+  /** Refusals in a row (faster than one a second) before the connection is disconnected. Default 20. */
+  disconnectAfter?: number;
+  /** At most one `RATE_LIMITED` reply per connection this often. Default 1,000 ms. */
+  replyIntervalMs?: number;
+}
+
+/** The rate limits after defaults. */
+export interface QuizRateLimitSettings extends QuizRateLimits {
+  disconnectAfter: number;
+  replyIntervalMs: number;
+}
+
+/** The default rate limits. */
+export const DEFAULT_QUIZ_RATE_LIMITS: Readonly<QuizRateLimitSettings> = Object.freeze({
+  connectionMessages: { perSecond: 10, burst: 20 },
+  connectionChat: { perSecond: 3, burst: 8 },
+  playerMessages: { perSecond: 20, burst: 40 },
+  playerChat: { perSecond: 5, burst: 12 },
+  disconnectAfter: 20,
+  replyIntervalMs: 1_000,
+});
 
 /** Everything `createQuizSocketHandler` accepts; all optional. */
 export interface QuizSocketHandlerOptions {
@@ -45,10 +83,16 @@ export interface QuizSocketHandlerOptions {
   rules?: QuizRulesOptions;
   /** Seed of every new room's pattern draws (tests); default a random seed per room. */
   seed?: number;
-  /** Verifies `?token=` on `$connect`; the player id then comes from the token. */
+  /** Verifies the join token of `$connect` (from `Sec-WebSocket-Protocol`); the player id then comes from the token. */
   verifyToken?: TokenVerifier;
   /** Refuse connections without a token (needs `verifyToken`). Default `false`. */
   requireToken?: boolean;
+  /**
+   * Also accept `?token=` and `?player=` in the connection URL, for clients that cannot set
+   * `Sec-WebSocket-Protocol`. Default `false`: URLs end up in access logs, proxies and browser consoles, so a
+   * URL carrying them is refused (400 `CREDENTIALS_IN_QUERY`).
+   */
+  queryCredentials?: boolean;
   /** Posts in flight at once per broadcast. Default 50. */
   broadcastConcurrency?: number;
   /** Chat lines in a `state`. Default 20. */
@@ -63,6 +107,8 @@ export interface QuizSocketHandlerOptions {
   connectionTtlSeconds?: number;
   /** Conditional-write attempts of one answer under contention before `BUSY`. Default 8. */
   maxAnswerAttempts?: number;
+  /** Rate limits per connection and per player, or `false` to turn them off. On by default, see {@link DEFAULT_QUIZ_RATE_LIMITS}. */
+  rateLimits?: false | QuizRateLimitOptions;
   /** Clock in epoch ms. Default `Date.now`. */
   now?: () => number;
   /** Log sink. Default: `console.error` for errors and warnings, nothing for info. */
@@ -80,12 +126,32 @@ export interface QuizSocketSettings {
   connectionTtlSeconds: number;
   maxAnswerAttempts: number;
   requireToken: boolean;
+  queryCredentials: boolean;
+  rateLimits: QuizRateLimitSettings | false;
 }
 
 const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table or index name');
 const positiveInt = z.number().int().positive();
 
+const bucket = z.object({
+  perSecond: z.number().positive().max(10_000),
+  burst: z.number().int().min(1).max(10_000),
+});
+
 const settingsSchema = z.object({
+  rateLimits: z
+    .union([
+      z.literal(false),
+      z.object({
+        connectionMessages: bucket.optional(),
+        connectionChat: bucket.optional(),
+        playerMessages: bucket.optional(),
+        playerChat: bucket.optional(),
+        disconnectAfter: positiveInt.max(100_000).optional(),
+        replyIntervalMs: positiveInt.optional(),
+      }),
+    ])
+    .optional(),
   tables: z
     .object({
       connections: tableName.optional(),
@@ -97,6 +163,7 @@ const settingsSchema = z.object({
   managementEndpoint: z.url().optional(),
   seed: z.number().int().optional(),
   requireToken: z.boolean().optional(),
+  queryCredentials: z.boolean().optional(),
   broadcastConcurrency: positiveInt.max(10_000).optional(),
   recentChat: z.number().int().min(0).max(200).optional(),
   maxPlayersInState: positiveInt.max(2_000).optional(),
@@ -154,5 +221,8 @@ export function resolveSocketSettings(options: QuizSocketHandlerOptions): QuizSo
     connectionTtlSeconds: settings.connectionTtlSeconds ?? 7_500,
     maxAnswerAttempts: settings.maxAnswerAttempts ?? 8,
     requireToken: settings.requireToken ?? false,
+    queryCredentials: settings.queryCredentials ?? false,
+    rateLimits:
+      settings.rateLimits === false ? false : { ...DEFAULT_QUIZ_RATE_LIMITS, ...settings.rateLimits },
   };
 }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalServiceError } from '../../src/local/errors.js';
 import type { HttpGateway } from '../../src/local/stack/http-gateway.js';
+import { escapeControlCharacters } from '../../src/local/stack/log-line.js';
 import type { LocalIamIdentity } from '../../src/local/stack/types.js';
 import { localAws, uniqueName } from '../support/aws.js';
 import { rawRequest, recordingHandler, startTestGateway, tryConnect } from './fixtures/http-gateway.js';
@@ -305,7 +306,7 @@ describe('HTTP gateway results', () => {
     expect(await response.text()).toBe('생성됨');
   });
 
-  it('answers 502 when the handler throws, and keeps serving', async () => {
+  it('answers 500 {"message":"Internal Server Error"} when the handler throws, as an HTTP API does, and keeps serving', async () => {
     gateway.setRoutes({
       'GET /boom': () => {
         throw new Error('boom');
@@ -316,12 +317,12 @@ describe('HTTP gateway results', () => {
     const failed = await fetch(`${gateway.url}/boom`);
     const next = await fetch(`${gateway.url}/fine`);
 
-    expect(failed.status).toBe(502);
+    expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ message: 'Internal Server Error' });
     expect(await next.text()).toBe('fine');
   });
 
-  it('answers 502 for a malformed result', async () => {
+  it('answers 500 for a malformed result', async () => {
     gateway.setRoutes({
       'GET /bad-status': () => ({ statusCode: '200', body: 'x' }),
       'GET /bad-body': () => ({ statusCode: 200, body: { not: 'a string' } }),
@@ -334,7 +335,7 @@ describe('HTTP gateway results', () => {
       ),
     );
 
-    expect(statuses).toEqual([502, 502, 502]);
+    expect(statuses).toEqual([500, 500, 500]);
   });
 
   it('answers 503 Service Unavailable when the handler times out', async () => {
@@ -593,6 +594,7 @@ describe('HTTP gateway CDN route', () => {
   const bucket = uniqueName('cdn');
   const body = 'hello patch world';
   let gateway: HttpGateway;
+  let cdnLogs: string[];
   let etag: string;
 
   beforeAll(async () => {
@@ -608,11 +610,38 @@ describe('HTTP gateway CDN route', () => {
     );
     etag =
       (await aws.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'patches/v1/notes.txt' }))).ETag ?? '';
-    ({ gateway } = await startTestGateway(aws.s3, { cdn: { bucket } }));
+    ({ gateway, logs: cdnLogs } = await startTestGateway(aws.s3, { cdn: { bucket } }));
   });
   afterAll(() => gateway.stop());
 
   const notes = () => `${gateway.cdnUrl}/patches/v1/notes.txt`;
+
+  it.each([
+    '%00',
+    '%00%0a%5Bforged%5D%20GET%20%2Fadmin%20200',
+    'a%0db',
+    '%1b%5B31m',
+    'bad%zz',
+    '%E0%A4%A',
+    'x/%7f',
+  ])('answers 400 for the invalid key %s and logs it on one escaped line', async (key) => {
+    const before = cdnLogs.length;
+    const response = await fetch(`${gateway.cdnUrl}/${key}`);
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: 'Bad Request' });
+    const lines = cdnLogs.slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^HTTP GET \/cdn\/\S+ 400 \d+\.\d ms$/);
+     
+    expect(lines.join('')).not.toMatch(/[\u0000-\u001f\u007f]/);
+  });
+
+  it('escapes control characters in every log line', () => {
+    expect(escapeControlCharacters('GET /a\n[forged] ok\u0000\u2028')).toBe(
+      'GET /a\\x0a[forged] ok\\x00\\u2028',
+    );
+  });
 
   it('reports its base URL under /cdn', () => {
     expect(gateway.cdnUrl).toBe(`${gateway.url}/cdn`);

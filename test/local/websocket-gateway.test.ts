@@ -154,6 +154,30 @@ describe('WebSocket gateway: $connect', () => {
     expect(client.ws.protocol).toBe('quiz.v2');
   });
 
+  it.each([
+    ['offered none, $connect names one', [], 'quiz.v2', /subprotocol but none was requested/],
+    ['offered some, $connect names none', ['quiz.v1'], undefined, /no subprotocol/],
+    ['offered some, $connect names another', ['quiz.v1'], 'quiz.v9', /invalid subprotocol/],
+  ])(
+    'relays the $connect subprotocol as API Gateway does, so the client refuses a mismatch (%s)',
+    async (_case, protocols, chosen, failure) => {
+      const gw = await start();
+      const seen: Array<string | undefined> = [];
+      gw.setRoutes({
+        $connect: async (event: WebSocketConnectEvent) => {
+          seen.push(event.headers['Sec-WebSocket-Protocol'] ?? event.headers['sec-websocket-protocol']);
+          return { statusCode: 200, ...(chosen ? { headers: { 'Sec-WebSocket-Protocol': chosen } } : {}) };
+        },
+      });
+
+      const ws = new WebSocket(gw.url, protocols);
+      const error = await new Promise<Error>((resolve) => ws.once('error', resolve));
+
+      expect(error.message).toMatch(failure);
+      expect(seen).toEqual([protocols.length > 0 ? protocols.join(', ') : undefined]);
+    },
+  );
+
   it('invokes $disconnect when $connect accepted but the client left before the handshake completed', async () => {
     const gw = await start();
     let release: () => void = () => undefined;

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QuizRoom, type QuizRoomOptions } from '../../src/quiz/client.js';
 import { QuizCloseCode } from '../../src/quiz/close-codes.js';
 import { QuizError } from '../../src/quiz/errors.js';
+import * as fc from 'fast-check';
+import { readQuizSubprotocols } from '../../src/quiz/subprotocol.js';
 import { FakeWebSocket, ManualTimers, stateEvent } from './fixtures/fake-websocket.js';
 
 /** Lets pending promise callbacks run. */
@@ -46,17 +48,22 @@ afterEach(() => {
 });
 
 describe('QuizRoom.join', () => {
-  it('connects with the room, name and player key in the query and syncs once open', async () => {
+  it('connects with the room and name in the URL, the token and player key in subprotocols, and syncs once open', async () => {
     const timers = new ManualTimers();
 
     const room = await joined(timers, { playerKey: 'k'.repeat(20), token: 'tok' });
 
     const url = new URL(FakeWebSocket.last().url);
-    expect(Object.fromEntries(url.searchParams)).toEqual({
-      room: 'lobby',
-      name: '민지',
-      player: 'k'.repeat(20),
-      token: 'tok',
+    expect(Object.fromEntries(url.searchParams)).toEqual({ room: 'lobby', name: '민지' });
+    expect(FakeWebSocket.last().protocols).toEqual([
+      'sgk.quiz.v1',
+      'sgk.token.dG9r',
+      `sgk.player.${'k'.repeat(20)}`,
+    ]);
+    expect(readQuizSubprotocols(FakeWebSocket.last().protocols.join(', '))).toEqual({
+      quiz: true,
+      credentials: { token: 'tok', playerKey: 'k'.repeat(20) },
+      invalid: false,
     });
     expect(FakeWebSocket.last().sent).toEqual([{ action: 'sync' }]);
     expect(room.status).toBe('open');
@@ -287,7 +294,99 @@ describe('QuizRoom reconnects', () => {
     timers.advance(60_000);
     await serveReconnect();
 
-    expect(new URL(FakeWebSocket.last().url).searchParams.get('token')).toBe('token-2');
+    expect(readQuizSubprotocols(FakeWebSocket.last().protocols.join(',')).credentials.token).toBe('token-2');
+  });
+
+  it('never puts the token or the player key in any URL it builds, across reconnects (any token, any key)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 80 }),
+        fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/),
+        async (token, playerKey) => {
+          FakeWebSocket.reset();
+          const timers = new ManualTimers();
+          const room = await joined(timers, { token, playerKey });
+          FakeWebSocket.last().drop(1006);
+          timers.advance(60_000);
+          await serveReconnect();
+          expect(FakeWebSocket.instances).toHaveLength(2);
+          for (const socket of FakeWebSocket.instances) {
+            // The URL is exactly the endpoint, room and name: nothing else can hide in it.
+            expect(socket.url).toBe(`wss://quiz.example/prod?room=lobby&name=${encodeURIComponent('민지')}`);
+            expect(readQuizSubprotocols(socket.protocols.join(',')).credentials).toEqual({
+              token,
+              playerKey,
+            });
+          }
+          const leaving = room.leave();
+          timers.advance(5_000);
+          await leaving;
+        },
+      ),
+      { numRuns: 30, seed: 14 },
+    );
+  });
+
+  it('puts them in the query string only when asked to (credentialsInQuery)', async () => {
+    const timers = new ManualTimers();
+    await joined(timers, { token: 'tok', playerKey: 'k'.repeat(20), credentialsInQuery: true });
+
+    expect(Object.fromEntries(new URL(FakeWebSocket.last().url).searchParams)).toEqual({
+      room: 'lobby',
+      name: '민지',
+      player: 'k'.repeat(20),
+      token: 'tok',
+    });
+    expect(FakeWebSocket.last().protocols).toEqual(['sgk.quiz.v1']);
+  });
+});
+
+describe('QuizRoom and rate limits', () => {
+  it('reports RATE_LIMITED and holds messages back for retryAfterMs, then sends them in order', async () => {
+    const timers = new ManualTimers();
+    const room = await joined(timers);
+    const socket = FakeWebSocket.last();
+    const errors: string[] = [];
+    room.onError((error) => errors.push(error.code));
+
+    socket.receive({ type: 'error', code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 1_500 });
+    const first = room.say('하나');
+    const second = room.say('둘');
+    await settle();
+    expect(socket.sent).toEqual([{ action: 'sync' }]);
+    timers.advance(1_499);
+    await settle();
+    expect(socket.sent).toHaveLength(1);
+    timers.advance(1);
+    await Promise.all([first, second]);
+
+    expect(errors).toEqual(['RATE_LIMITED']);
+    expect(socket.sent.slice(1)).toEqual([
+      { action: 'chat', text: '하나', round: 1 },
+      { action: 'chat', text: '둘', round: 1 },
+    ]);
+  });
+
+  it('leaves with close code 1008 and does not reconnect when the server disconnects it for flooding', async () => {
+    const timers = new ManualTimers();
+    const room = await joined(timers);
+    const left: number[] = [];
+    room.onLeave(({ code }) => left.push(code));
+
+    FakeWebSocket.last().receive({
+      type: 'error',
+      code: 'RATE_LIMITED',
+      message: 'Too many messages: disconnected.',
+      closeCode: 1008,
+    });
+    FakeWebSocket.last().drop(1000);
+    timers.advance(120_000);
+    await settle();
+
+    expect(left).toEqual([QuizCloseCode.PolicyViolation]);
+    expect(room.status).toBe('closed');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    await expect(room.say('다시')).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORD_PACK } from '../../src/quiz/default-word-pack.js';
 import { QuizDictionary } from '../../src/quiz/dictionary.js';
 import type { QuizState } from '../../src/quiz/protocol.js';
+import { quizSubprotocols } from '../../src/quiz/subprotocol.js';
 import { type QuizStack, TestClient, eventually, startQuizStack } from './fixtures/quiz-stack.js';
 
 const dictionary = QuizDictionary.from(DEFAULT_WORD_PACK);
@@ -186,7 +187,11 @@ describe('quiz rooms through the local WebSocket gateway', () => {
   });
 
   it('keeps every chat line sent in the same millisecond', async () => {
-    const frozen = await startQuizStack({ now: () => 1_800_000_000_000 });
+    // The clock stands still, so no bucket refills: allow the ten lines as a burst.
+    const frozen = await startQuizStack({
+      now: () => 1_800_000_000_000,
+      rateLimits: { connectionChat: { perSecond: 1, burst: 10 }, playerChat: { perSecond: 1, burst: 10 } },
+    });
     try {
       const client = await TestClient.join(frozen.url({ room: 'same-ms', name: '민지' }));
       clients.push(client);
@@ -278,10 +283,48 @@ describe('quiz handler options through the local stack', () => {
     const guarded = await startQuizStack({ verifyToken: () => ({ playerId: 'p' }), requireToken: true });
     try {
       await expect(TestClient.open(guarded.url({ room: 'vip', name: '민지' }))).rejects.toThrow('HTTP 401');
-      const member = await TestClient.open(guarded.url({ room: 'vip', name: '민지', token: 't' }));
+      const member = await TestClient.open(
+        guarded.url({ room: 'vip', name: '민지' }),
+        quizSubprotocols({ token: 't' }),
+      );
       clients.push(member);
+      expect(member.ws.protocol).toBe('sgk.quiz.v1');
     } finally {
       await guarded.stop();
+    }
+  });
+
+  it('takes the token only from Sec-WebSocket-Protocol unless query credentials are allowed', async () => {
+    const seen: string[] = [];
+    const verifyToken = (token: string) => {
+      seen.push(token);
+      return { playerId: `p-${token.length}` };
+    };
+    const strict = await startQuizStack({ verifyToken, requireToken: true });
+    const lenient = await startQuizStack({ verifyToken, requireToken: true, queryCredentials: true });
+    try {
+      await expect(TestClient.open(strict.url({ room: 'vip', name: '민지', token: 't' }))).rejects.toThrow(
+        'HTTP 400',
+      );
+      await expect(
+        TestClient.open(strict.url({ room: 'vip', name: '민지', player: 'k'.repeat(20) })),
+      ).rejects.toThrow('HTTP 400');
+      await expect(
+        TestClient.open(strict.url({ room: 'vip', name: '민지' }), ['sgk.quiz.v1', 'sgk.token.!!']),
+      ).rejects.toThrow('HTTP 400');
+      const jwtLike = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_';
+      const viaHeader = await TestClient.join(
+        strict.url({ room: 'vip', name: '민지' }),
+        quizSubprotocols({ token: jwtLike }),
+      );
+      const viaQuery = await TestClient.join(lenient.url({ room: 'vip', name: '민지', token: 'q-token' }));
+      clients.push(viaHeader, viaQuery);
+      expect(seen).toEqual([jwtLike, 'q-token']);
+      expect(viaHeader.all('state')[0]?.self?.playerId).toBe(`p-${jwtLike.length}`);
+      expect(viaQuery.ws.protocol).toBe('');
+    } finally {
+      await strict.stop();
+      await lenient.stop();
     }
   });
 

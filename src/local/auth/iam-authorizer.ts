@@ -90,7 +90,10 @@ export function createLocalIamAuthorizer(options: LocalIamAuthorizerOptions): Lo
     if (!auth.signedHeaders.includes('host') || !auth.signedHeaders.includes('x-amz-date')) {
       return refuse('host and x-amz-date must be signed');
     }
-    if (verifySigV4(request, auth, issued.secretAccessKey) === 'invalid') return refuse('signature mismatch');
+    // API Gateway always has the whole request: a signature it cannot check against the body is not valid.
+    const verdict = verifySigV4(request, auth, issued.secretAccessKey);
+    if (verdict !== 'valid')
+      return refuse(verdict === 'invalid' ? 'signature mismatch' : 'body not available');
 
     const callerId = `${roleId}:CognitoIdentityCredentials`;
     return {

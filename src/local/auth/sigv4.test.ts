@@ -1,4 +1,5 @@
 import { AwsClient } from 'aws4fetch';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type SignedRequest, parseAmzDate, parseSigV4Authorization, verifySigV4 } from './sigv4.js';
 
@@ -86,6 +87,79 @@ describe('verifySigV4', () => {
     const { request } = await signed('http://127.0.0.1:4010/scores', { method: 'POST', body: '{"score":1}' });
 
     expect(check({ ...request, body: '{"score":999999}', rawQueryString: '' })).toBe('invalid');
+  });
+
+  describe('tampering with a captured signature', () => {
+    const original = '{"score":10}';
+    const swapped = '{"score":777777}';
+    const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+    it('refuses a swapped body with an unsigned x-amz-content-sha256 holding the original hash', async () => {
+      const { request } = await signed('http://127.0.0.1:4010/scores', { method: 'POST', body: original });
+
+      const forged = {
+        ...request,
+        headers: { ...request.headers, 'x-amz-content-sha256': hashOf(original) },
+      };
+      expect(check({ ...forged, body: swapped, rawQueryString: '' })).toBe('invalid');
+      // The header alone, unsigned, is refused even when it tells the truth.
+      expect(check({ ...forged, body: original, rawQueryString: '' })).toBe('invalid');
+    });
+
+    it('refuses a swapped body under a signed x-amz-content-sha256, and accepts the body that was signed', async () => {
+      const { request } = await signed('http://127.0.0.1:4010/scores', {
+        method: 'POST',
+        body: original,
+        headers: { 'x-amz-content-sha256': hashOf(original) },
+      });
+
+      expect(request.headers['authorization']).toContain('x-amz-content-sha256');
+      expect(check({ ...request, body: original, rawQueryString: '' })).toBe('valid');
+      expect(check({ ...request, body: swapped, rawQueryString: '' })).toBe('invalid');
+    });
+
+    it('refuses UNSIGNED-PAYLOAD (only S3 honours it)', async () => {
+      const { request } = await signed('http://127.0.0.1:4010/scores', {
+        method: 'POST',
+        body: original,
+        headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      });
+
+      expect(check({ ...request, body: swapped, rawQueryString: '' })).toBe('invalid');
+    });
+
+    it.each([
+      ['another method', (r: SignedRequest) => ({ ...r, method: 'PUT' })],
+      ['another query', (r: SignedRequest) => ({ ...r, rawQueryString: 'board=other' })],
+      [
+        'a changed signed header',
+        (r: SignedRequest) => ({ ...r, headers: { ...r.headers, host: 'evil.example' } }),
+      ],
+      [
+        'another date',
+        (r: SignedRequest) => ({
+          ...r,
+          headers: {
+            ...r.headers,
+            'x-amz-date': r.headers['x-amz-date']!.replace(
+              /(\d{2})Z$/,
+              (_m, ss: string) => `${String((Number(ss) + 1) % 60).padStart(2, '0')}Z`,
+            ),
+          },
+        }),
+      ],
+      ['an empty body', (r: SignedRequest) => ({ ...r, body: '' })],
+      ['one extra byte', (r: SignedRequest) => ({ ...r, body: `${original} ` })],
+    ])('refuses %s', async (_what, tamper) => {
+      const { request } = await signed('http://127.0.0.1:4010/scores?board=main', {
+        method: 'POST',
+        body: original,
+      });
+      const genuine = { ...request, body: original, rawQueryString: 'board=main' };
+
+      expect(check(genuine)).toBe('valid');
+      expect(check(tamper(genuine))).toBe('invalid');
+    });
   });
 
   it('rejects a request sent to another path', async () => {

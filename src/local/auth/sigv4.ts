@@ -66,8 +66,9 @@ export function parseSigV4Authorization(header: string | undefined): SigV4Author
 /**
  * Checks a request's SigV4 signature with the secret key it claims to be signed with, rebuilding the canonical
  * request as AWS (and `aws4fetch`, and the AWS SDK) do for non-S3 services: the path URI-encoded twice, the query
- * sorted, the signed headers with collapsed whitespace, and the SHA-256 of the body (from
- * `x-amz-content-sha256`, the given `body`, or the empty body for requests without one).
+ * sorted, the signed headers with collapsed whitespace, and the SHA-256 of the body received (the given `body`,
+ * or the empty body for requests without one). A declared `x-amz-content-sha256` that is not signed or does not
+ * match the body makes the request `'invalid'`.
  *
  * @returns `'valid'`, `'invalid'`, or `'unverifiable'` when the request has a body this check was not given, or
  *   the signature does not match and the query string was not given.
@@ -87,8 +88,9 @@ export function verifySigV4(
   const headers = lowerCaseHeaders(request.headers);
   const amzDate = headers['x-amz-date'];
   if (!amzDate || amzDate.slice(0, 8) !== auth.date) return 'invalid';
-  const payloadHash = payloadHashOf(request, headers);
-  if (payloadHash === undefined) return 'unverifiable';
+  const payload = payloadHashOf(request, headers, auth);
+  if (payload === 'invalid' || payload === 'unverifiable') return payload;
+  const payloadHash = payload.hash;
 
   const [rawPath = '/', pathQuery] = splitOnce(request.path, '?');
   const canonicalRequest = [
@@ -157,13 +159,29 @@ export function lowerCaseHeaders(headers: Record<string, string>): Record<string
   return result;
 }
 
-function payloadHashOf(request: SignedRequest, headers: Record<string, string>): string | undefined {
+/**
+ * The payload hash of the canonical request: always the SHA-256 of the body received, as API Gateway computes
+ * it (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html: "HashedPayload", the hash of
+ * the request body). A declared `x-amz-content-sha256` is only a claim: unless it is signed and equals the
+ * body's hash (`UNSIGNED-PAYLOAD` included, which only S3 honours), the request is refused — otherwise a body
+ * swapped under a captured signature would pass with the original body's hash declared beside it.
+ */
+function payloadHashOf(
+  request: SignedRequest,
+  headers: Record<string, string>,
+  auth: SigV4Authorization,
+): { hash: string } | 'invalid' | 'unverifiable' {
   const declared = headers['x-amz-content-sha256'];
-  if (declared) return declared;
-  if (request.body !== undefined) return createHash('sha256').update(request.body).digest('hex');
   const length = headers['content-length'];
   const hasBody = (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
-  return hasBody ? undefined : EMPTY_SHA256;
+  let actual: string | undefined;
+  if (request.body !== undefined) actual = createHash('sha256').update(request.body).digest('hex');
+  else if (!hasBody) actual = EMPTY_SHA256;
+  if (declared !== undefined) {
+    if (!auth.signedHeaders.includes('x-amz-content-sha256')) return 'invalid';
+    if (actual !== undefined && declared.toLowerCase() !== actual) return 'invalid';
+  }
+  return actual === undefined ? 'unverifiable' : { hash: actual };
 }
 
 /** The path as the client's `URL` serialised it, then encoded again (SigV4 for every service but S3). */

@@ -3,6 +3,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { LocalServiceError } from '../errors.js';
+import { escapeControlCharacters } from './log-line.js';
 import { cdnKey, fetchCdnObject, normalizeCdnPrefix } from './http/cdn.js';
 import { applyCorsHeaders, isPreflight, preflightHeaders } from './http/cors.js';
 import { authorizeIam } from './http/iam.js';
@@ -43,11 +44,16 @@ const NOT_FOUND = () => gatewayError(404, 'Not Found');
 const FORBIDDEN = () => gatewayError(403, 'Forbidden');
 const TOO_LARGE = () => gatewayError(413, 'Request Entity Too Large');
 const INTERNAL_ERROR = () => gatewayError(500, 'Internal Server Error');
-/** A handler that throws or returns something that is not a response. */
-const INTEGRATION_ERROR = () => gatewayError(502, 'Internal Server Error');
+/**
+ * A handler that throws or returns something that is not a response: an HTTP API answers 500
+ * `{"message":"Internal Server Error"}` (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html).
+ */
+const INTEGRATION_ERROR = () => gatewayError(500, 'Internal Server Error');
+/** A CDN key with a NUL, a control character or a broken percent-escape. */
+const INVALID_KEY = () => gatewayError(400, 'Bad Request');
 /** Logged (never sent) when the client went away before the answer: nginx's "client closed request". */
 const CLIENT_CLOSED = 499;
-/** The integration timed out: HTTP APIs answer 503 (REST APIs 504). */
+/** The integration timed out: HTTP APIs answer 503 `{"message":"Service Unavailable"}` (REST APIs 504). */
 const INTEGRATION_TIMEOUT = () => gatewayError(503, 'Service Unavailable');
 
 function describeError(error: unknown): string {
@@ -101,7 +107,7 @@ function joinedHeaders(request: IncomingMessage): Record<string, string> {
 /**
  * Starts an HTTP gateway on 127.0.0.1 that behaves like an API Gateway HTTP API with Lambda proxy integrations
  * (payload format 2.0): route keys such as `'GET /scores'`, `'ANY /items/{id}'`, `'/files/{proxy+}'` and
- * `'$default'` (most specific wins, else 404), API Gateway's events and result mapping (502 when a handler throws
+ * `'$default'` (most specific wins, else 404), API Gateway's events and result mapping (500 when a handler throws
  * or returns a malformed result, 503 when it times out, 413 over 10 MB), CORS preflights answered by the gateway,
  * IAM routes authorized by `options.authorizer`, and an optional CDN route streaming objects of a bucket. Requests
  * and invocations run concurrently; nothing a handler does can crash the gateway.
@@ -119,7 +125,9 @@ function joinedHeaders(request: IncomingMessage): Record<string, string> {
  * ```
  */
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
-  const { log, cors, s3Client } = options;
+  const { cors, s3Client } = options;
+  /** Every line escaped: a request can never write a NUL or start a forged line in the log. */
+  const log = (line: string): void => options.log(escapeControlCharacters(line));
   if (cors && !Array.isArray(cors.allowOrigins)) {
     throw new LocalServiceError('INVALID_OPTIONS', 'http.cors.allowOrigins must be an array of origins.');
   }
@@ -220,6 +228,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     }
     if (cdn && (method === 'GET' || method === 'HEAD')) {
       const key = cdnKey(cdn.prefix, target.encodedPath);
+      if (key === null) return finish(req, res, INVALID_KEY(), requestId);
       if (key !== undefined) return serveCdn(req, res, cdn.bucket, key, target, requestId);
     }
 

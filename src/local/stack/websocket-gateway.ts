@@ -220,6 +220,16 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     },
   };
   const wss = new WebSocketServer(serverOptions);
+  // API Gateway relays the `Sec-WebSocket-Protocol` header of the $connect result as it is, whether or not the
+  // client offered that subprotocol; the client then fails a handshake that names one it did not offer, or none
+  // when it offered some (RFC 6455 §4.1; https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html).
+  // `handleProtocols` above covers an offered one; this adds the header when it names one that was not offered.
+  wss.on('headers', (headers: string[], request: IncomingMessage) => {
+    const protocol = pendingUpgrades.get(request)?.protocol;
+    if (protocol === undefined) return;
+    if (headers.some((line) => line.toLowerCase().startsWith('sec-websocket-protocol:'))) return;
+    headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
+  });
 
   async function runConnect(
     request: IncomingMessage,

@@ -10,7 +10,6 @@ import { validateHeaderValue } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { parseRange, resolveSuffix } from './range.js';
-import { decodeSegment } from './request-url.js';
 
 /**
  * Where the CDN route is mounted, normalized: `'/cdn'` by default, a leading slash, never a trailing one.
@@ -26,22 +25,29 @@ export function normalizeCdnPrefix(pathPrefix: string | undefined): string {
 }
 
 /**
- * The object key a CDN request asks for, or `undefined` when the path is not under the prefix (or names no key).
- * Each segment is URL-decoded, so keys with spaces or Korean characters work.
+ * The object key a CDN request asks for: `undefined` when the path is not under the prefix (or names no key),
+ * `null` when the key is invalid — a broken percent-escape, or a NUL or other control character once decoded
+ * (the gateway answers 400). Each segment is URL-decoded, so keys with spaces or Korean characters work.
  *
  * @example
  * ```ts
  * cdnKey('/cdn', '/cdn/patches/%ED%8C%A8%EC%B9%98.bin'); // 'patches/패치.bin'
+ * cdnKey('/cdn', '/cdn/%00'); // null
  * ```
  */
-export function cdnKey(prefix: string, encodedPath: string): string | undefined {
+export function cdnKey(prefix: string, encodedPath: string): string | undefined | null {
   if (!encodedPath.startsWith(`${prefix}/`)) return undefined;
-  const key = encodedPath
-    .slice(prefix.length + 1)
-    .split('/')
-    .map(decodeSegment)
-    .join('/');
-  return key === '' ? undefined : key;
+  const segments: string[] = [];
+  for (const segment of encodedPath.slice(prefix.length + 1).split('/')) {
+    try {
+      segments.push(decodeURIComponent(segment));
+    } catch {
+      return null;
+    }
+  }
+  const key = segments.join('/');
+  if (key === '') return undefined;
+  return /[\u0000-\u001f\u007f-\u009f]/.test(key) ? null : key;
 }
 
 /** What the CDN answers: status, headers, and the body stream for a `GET` with content. */

@@ -46,6 +46,8 @@ export interface RouteReply {
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
+/** RFC 9110 `token`: what a subprotocol name may be. */
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -103,7 +105,8 @@ export function connectDecision(outcome: InvocationOutcome | undefined): Connect
   if (status === 'malformed') return internalError;
   if (status === 'missing' || (status >= 200 && status < 300)) {
     const protocol = headerOf(result, 'sec-websocket-protocol')?.split(',')[0]?.trim();
-    return protocol ? { accept: true, protocol } : { accept: true };
+    // Only a header token can go on the wire (no CR/LF smuggling into the handshake response).
+    return protocol && HEADER_TOKEN.test(protocol) ? { accept: true, protocol } : { accept: true };
   }
   const body = typeof result.body === 'string' ? result.body : '';
   const contentType = headerOf(result, 'content-type');
