@@ -302,78 +302,10 @@ export class PatchPublisher {
       }
 
       const files = structuredClone(plan.files);
-      let uploadedFiles = 0;
-      let uploadedBytes = 0;
-      let reusedObjects = 0;
-      if (!options.dryRun) {
-        const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
-        const limit = pLimit(this.options.concurrency ?? 8);
-        await Promise.all(
-          plan.uploads.map((upload) =>
-            limit(async () => {
-              throwIfAborted(signal);
-              const key = this.s3Key(upload.key);
-              if (plan.mode === 'content') {
-                const existing = await headObjectSize(this.s3, this.bucket, key, signal);
-                if (existing === upload.size) {
-                  reusedObjects += 1;
-                  counter.addBytes(upload.size);
-                  counter.fileDone(upload.paths[0]);
-                  return;
-                }
-              }
-              let sent = 0;
-              const versionId = await withRetries(
-                async () => {
-                  counter.addBytes(-sent);
-                  sent = 0;
-                  return uploadFile(upload, {
-                    s3: this.s3,
-                    bucket: this.bucket,
-                    key,
-                    cacheControl:
-                      plan.mode === 'content' ? IMMUTABLE_CACHE_CONTROL : 'public, max-age=31536000',
-                    multipartThresholdBytes: this.options.multipartThresholdBytes ?? 16 * 1024 * 1024,
-                    partSizeBytes: this.options.partSizeBytes ?? 8 * 1024 * 1024,
-                    queueSize: 4,
-                    signal,
-                    onBytes: (bytes) => {
-                      sent += bytes;
-                      counter.addBytes(bytes, upload.paths[0]);
-                    },
-                  });
-                },
-                { attempts: this.options.retries ?? 3, signal, retryable: isRetryableS3Error },
-              ).catch((error: unknown) => {
-                if (isPatchError(error) || signal?.aborted) throw error;
-                throw new PatchError(
-                  'UPLOAD_FAILED',
-                  `Uploading ${upload.paths[0]} to s3://${this.bucket}/${key} failed: ${String(error)}`,
-                  {
-                    cause: error,
-                    path: upload.paths[0] ?? upload.key,
-                  },
-                );
-              });
-              if (plan.mode === 'versionId') {
-                if (!versionId) {
-                  throw new PatchError(
-                    'VERSIONING_DISABLED',
-                    `S3 returned no VersionId for s3://${this.bucket}/${key}: enable versioning on the bucket or use content mode.`,
-                  );
-                }
-                for (const path of upload.paths) {
-                  const entry = files[path];
-                  if (entry) entry.versionId = versionId;
-                }
-              }
-              uploadedFiles += 1;
-              uploadedBytes += upload.size;
-              counter.fileDone(upload.paths[0]);
-            }),
-          ),
-        );
-      }
+      const uploaded = options.dryRun
+        ? { uploadedFiles: 0, uploadedBytes: 0, reusedObjects: 0 }
+        : await this.uploadPlanned(plan, files, signal, onProgress);
+      const { uploadedFiles, uploadedBytes, reusedObjects } = uploaded;
 
       const createdAt = this.now().toISOString();
       const unsignedManifest: PatchManifest = {
@@ -404,35 +336,133 @@ export class PatchPublisher {
       };
       if (options.dryRun) return result;
 
-      onProgress?.({
-        phase: 'publish',
-        files: 0,
-        totalFiles: 2,
-        bytes: 0,
-        totalBytes: manifestBytes.length,
-        path: manifestKey,
-      });
-      await this.putJson(
-        manifestKey,
-        manifestBytes,
-        IMMUTABLE_CACHE_CONTROL,
-        { IfNoneMatch: '*' },
+      const invalidationId = await this.commitRelease(
+        { key: manifestKey, bytes: manifestBytes, release, sequence },
+        pointer,
+        base?.pointerEtag,
         signal,
-        () => new PatchError('RELEASE_EXISTS', `Release ${release} was published by someone else meanwhile.`),
+        onProgress,
       );
-      await this.putPointer(pointer, base?.pointerEtag, signal);
-      const invalidationId = await this.invalidate(release, sequence, signal, onProgress);
-      onProgress?.({
-        phase: 'done',
-        files: 2,
-        totalFiles: 2,
-        bytes: manifestBytes.length,
-        totalBytes: manifestBytes.length,
-      });
       return invalidationId === undefined ? result : { ...result, invalidationId };
     } catch (error) {
       throw asAbortError(error, signal);
     }
+  }
+
+  /** Uploads the plan's objects (bounded concurrency, retries); in versionId mode records each `VersionId`. */
+  private async uploadPlanned(
+    plan: PublishPlan,
+    files: PublishPlan['files'],
+    signal: AbortSignal | undefined,
+    onProgress: PatchProgressListener | undefined,
+  ): Promise<Pick<PublishResult, 'uploadedFiles' | 'uploadedBytes' | 'reusedObjects'>> {
+    let uploadedFiles = 0;
+    let uploadedBytes = 0;
+    let reusedObjects = 0;
+    const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
+    const limit = pLimit(this.options.concurrency ?? 8);
+    await Promise.all(
+      plan.uploads.map((upload) =>
+        limit(async () => {
+          throwIfAborted(signal);
+          const key = this.s3Key(upload.key);
+          if (plan.mode === 'content') {
+            const existing = await headObjectSize(this.s3, this.bucket, key, signal);
+            if (existing === upload.size) {
+              reusedObjects += 1;
+              counter.addBytes(upload.size);
+              counter.fileDone(upload.paths[0]);
+              return;
+            }
+          }
+          let sent = 0;
+          const versionId = await withRetries(
+            async () => {
+              counter.addBytes(-sent);
+              sent = 0;
+              return uploadFile(upload, {
+                s3: this.s3,
+                bucket: this.bucket,
+                key,
+                cacheControl: plan.mode === 'content' ? IMMUTABLE_CACHE_CONTROL : 'public, max-age=31536000',
+                multipartThresholdBytes: this.options.multipartThresholdBytes ?? 16 * 1024 * 1024,
+                partSizeBytes: this.options.partSizeBytes ?? 8 * 1024 * 1024,
+                queueSize: 4,
+                signal,
+                onBytes: (bytes) => {
+                  sent += bytes;
+                  counter.addBytes(bytes, upload.paths[0]);
+                },
+              });
+            },
+            { attempts: this.options.retries ?? 3, signal, retryable: isRetryableS3Error },
+          ).catch((error: unknown) => {
+            if (isPatchError(error) || signal?.aborted) throw error;
+            throw new PatchError(
+              'UPLOAD_FAILED',
+              `Uploading ${upload.paths[0]} to s3://${this.bucket}/${key} failed: ${String(error)}`,
+              {
+                cause: error,
+                path: upload.paths[0] ?? upload.key,
+              },
+            );
+          });
+          if (plan.mode === 'versionId') {
+            if (!versionId) {
+              throw new PatchError(
+                'VERSIONING_DISABLED',
+                `S3 returned no VersionId for s3://${this.bucket}/${key}: enable versioning on the bucket or use content mode.`,
+              );
+            }
+            for (const path of upload.paths) {
+              const entry = files[path];
+              if (entry) entry.versionId = versionId;
+            }
+          }
+          uploadedFiles += 1;
+          uploadedBytes += upload.size;
+          counter.fileDone(upload.paths[0]);
+        }),
+      ),
+    );
+    return { uploadedFiles, uploadedBytes, reusedObjects };
+  }
+
+  /** Writes the release manifest (never over an existing one), then the pointer, then invalidates it. */
+  private async commitRelease(
+    manifest: { key: string; bytes: Buffer; release: string; sequence: number },
+    pointer: PatchPointer,
+    pointerEtag: string | undefined,
+    signal: AbortSignal | undefined,
+    onProgress: PatchProgressListener | undefined,
+  ): Promise<string | undefined> {
+    const { key: manifestKey, bytes: manifestBytes, release, sequence } = manifest;
+    onProgress?.({
+      phase: 'publish',
+      files: 0,
+      totalFiles: 2,
+      bytes: 0,
+      totalBytes: manifestBytes.length,
+      path: manifestKey,
+    });
+    await this.putJson(
+      manifestKey,
+      manifestBytes,
+      IMMUTABLE_CACHE_CONTROL,
+      { IfNoneMatch: '*' },
+      signal,
+      () => new PatchError('RELEASE_EXISTS', `Release ${release} was published by someone else meanwhile.`),
+    );
+    await this.putPointer(pointer, pointerEtag, signal);
+    const invalidationId = await this.invalidate(release, sequence, signal, onProgress);
+    onProgress?.({
+      phase: 'done',
+      files: 2,
+      totalFiles: 2,
+      bytes: manifestBytes.length,
+      totalBytes: manifestBytes.length,
+    });
+    return invalidationId;
   }
 
   /**
