@@ -13,7 +13,6 @@ import {
   type PatchPointer,
   assertNotExpired,
   parseManifest,
-  parsePointer,
 } from './manifest.js';
 import { collisionKey, resolveInside, unsafePathReason } from './paths.js';
 import { type PatchProgressListener, ProgressCounter } from './progress.js';
@@ -31,6 +30,16 @@ import {
   writeJournal,
 } from './state.js';
 import { StatCache } from './stat-cache.js';
+import { type AnyPointer, parseAnyPointer } from './published-release.js';
+import { type ChunkRef, chunkEncoding, chunkKey, chunkRefsOf } from './release-format.js';
+import { type ChunkedReleaseView, readChunkedRelease, readFullList } from './release-reader.js';
+import {
+  type ChunkedTarget,
+  LocalChunkIndex,
+  assembleFile,
+  downloadChunks,
+  planChunkDownloads,
+} from './rebuild.js';
 
 /** Options of {@link PatchUpdater}. */
 export interface PatchUpdaterOptions {
@@ -80,13 +89,19 @@ export interface PlannedDownload {
   path: string;
   size: number;
   sha256: string;
+  /** Format 1: the object's URL. Format 2: the URL of its first chunk (see `chunks`). */
   url: string;
+  /** Format 2: the file's chunks, rebuilt from local data where possible, the rest downloaded. */
+  chunks?: ChunkRef[];
 }
 
 /** What an update would do, see {@link PatchUpdater.check}. */
 export interface UpdatePlan {
-  pointer: PatchPointer;
+  pointer: AnyPointer;
+  /** The release's files; for a format-2 release, its format-1 view (see `chunked`). */
   manifest: PatchManifest;
+  /** Format 2: the release record, the chunk lists read, and the metadata bytes that cost. */
+  chunked?: ChunkedReleaseView;
   release: string;
   sequence: number;
   /** The release installed now, if any. */
@@ -367,7 +382,7 @@ export class PatchUpdater {
     const pointerBytes = await this.fetchWithRetries(pointerUrl, signal);
     const pointerJson = parseJsonOrThrow(pointerBytes, 'version.json pointer');
     if (this.options.publicKey !== undefined) verifyDocument(pointerJson, 'pointer', this.options.publicKey);
-    const pointer = parsePointer(pointerJson);
+    const pointer = parseAnyPointer(pointerJson);
     assertNotExpired(pointer, now, 'version.json pointer');
 
     const state = await readInstallState(this.layout);
@@ -382,31 +397,19 @@ export class PatchUpdater {
       );
     }
 
-    const manifestUrl = `${this.baseUrl}/${encodeKey(pointer.manifest.key)}`;
-    const manifestBytes = await this.fetchWithRetries(manifestUrl, signal);
-    const manifestJson = parseJsonOrThrow(manifestBytes, 'manifest');
-    if (this.options.publicKey !== undefined)
-      verifyDocument(manifestJson, 'manifest', this.options.publicKey);
-    if (
-      manifestBytes.length !== pointer.manifest.size ||
-      sha256Hex(manifestBytes) !== pointer.manifest.sha256
-    ) {
-      throw new PatchError(
-        'INTEGRITY_MISMATCH',
-        `${manifestUrl} does not match the SHA-256 and size version.json names.`,
-        {
-          url: manifestUrl,
-        },
-      );
+    let chunked: ChunkedReleaseView | undefined;
+    let manifest: PatchManifest;
+    const readerOptions = {
+      fetchKey: (key: string) => this.fetchWithRetries(`${this.baseUrl}/${encodeKey(key)}`, signal),
+      now,
+      ...(this.options.publicKey === undefined ? {} : { publicKey: this.options.publicKey }),
+    };
+    if (pointer.formatVersion === 2) {
+      chunked = await readChunkedRelease(pointer, state, readerOptions);
+      manifest = chunked.manifest;
+    } else {
+      manifest = await this.readManifestV1(pointer, signal, now);
     }
-    const manifest = parseManifest(manifestJson);
-    if (manifest.release !== pointer.release) {
-      throw new PatchError(
-        'MANIFEST_INVALID',
-        `version.json names release ${pointer.release}, but its manifest is ${manifest.release}.`,
-      );
-    }
-    assertNotExpired(manifest, now, 'manifest');
 
     const cache = await StatCache.load(this.layout.statCachePath);
     const download: PlannedDownload[] = [];
@@ -418,6 +421,13 @@ export class PatchUpdater {
       if (local?.sha256 === file.sha256) {
         unchanged.push(path);
         localContent.add(file.sha256);
+      } else if (chunked) {
+        if (!chunked.entries[path])
+          chunked = await readFullList(chunked.record, readerOptions, chunked.metadataBytes);
+        const chunks = chunkRefsOf(chunked.entries[path] ?? { size: 0, sha256: file.sha256, chunks: [] });
+        const first = chunks[0];
+        const url = first ? this.chunkUrl(first) : '';
+        download.push({ path, size: file.size, sha256: file.sha256, url, chunks });
       } else {
         const url =
           `${this.baseUrl}/${encodeKey(file.key)}` +
@@ -446,6 +456,7 @@ export class PatchUpdater {
     return {
       pointer,
       manifest,
+      ...(chunked ? { chunked } : {}),
       release: pointer.release,
       sequence: pointer.sequence,
       installedRelease: state?.release ?? null,
@@ -459,6 +470,45 @@ export class PatchUpdater {
         state?.release === pointer.release &&
         state.sequence === pointer.sequence,
     };
+  }
+
+  private chunkUrl(ref: ChunkRef): string {
+    return `${this.baseUrl}/${encodeKey(chunkKey(ref[0], chunkEncoding(ref)))}`;
+  }
+
+  /** Fetches and verifies the format-1 manifest a pointer pins. */
+  private async readManifestV1(
+    pointer: PatchPointer,
+    signal: AbortSignal | undefined,
+    now: Date,
+  ): Promise<PatchManifest> {
+    const manifestUrl = `${this.baseUrl}/${encodeKey(pointer.manifest.key)}`;
+    const manifestBytes = await this.fetchWithRetries(manifestUrl, signal);
+    const manifestJson = parseJsonOrThrow(manifestBytes, 'manifest');
+    if (this.options.publicKey !== undefined)
+      verifyDocument(manifestJson, 'manifest', this.options.publicKey);
+    if (
+      manifestBytes.length !== pointer.manifest.size ||
+      sha256Hex(manifestBytes) !== pointer.manifest.sha256
+    ) {
+      throw new PatchError(
+        'INTEGRITY_MISMATCH',
+        `${manifestUrl} does not match the SHA-256 and size version.json names.`,
+        {
+          url: manifestUrl,
+        },
+      );
+    }
+    const manifest = parseManifest(manifestJson);
+    if (manifest.release !== pointer.release) {
+      throw new PatchError(
+        'MANIFEST_INVALID',
+        `version.json names release ${pointer.release}, but its manifest is ${manifest.release}.`,
+      );
+    }
+    assertNotExpired(manifest, now, 'manifest');
+
+    return manifest;
   }
 
   /**
@@ -498,11 +548,34 @@ export class PatchUpdater {
       }
     }
 
-    const totalBytes = [...needed.values()].reduce((sum, file) => sum + file.size, 0);
-    const counter = new ProgressCounter('download', needed.size, totalBytes, onProgress);
+    // Format 2: chunks come from local files first (the old version of each file, files this release drops),
+    // then from earlier downloads; only the rest is fetched, before any file is rebuilt.
+    const chunkTargets = new Map<string, ChunkedTarget>();
+    let wholeBytes = 0;
+    for (const file of needed.values()) {
+      const ready = await stat(join(blobsDir, file.sha256)).catch(() => undefined);
+      if (ready?.size === file.size) continue;
+      if (file.chunks) chunkTargets.set(file.sha256, { ...file, chunks: file.chunks });
+      else if (!localSources.has(file.sha256)) wholeBytes += file.size;
+    }
+    const chunkDir = join(this.layout.stagingDir, 'chunks');
+    const localChunks = await this.localChunkIndex(plan, [...chunkTargets.values()], localSources, signal);
+    const chunkPlan = await planChunkDownloads([...chunkTargets.values()], localChunks, chunkDir);
+    const counter = new ProgressCounter('download', needed.size, wholeBytes + chunkPlan.bytes, onProgress);
+    const fetched = await downloadChunks(chunkPlan.toFetch, {
+      fetch: this.fetch,
+      urlOf: (ref) => this.chunkUrl(ref),
+      chunkDir,
+      concurrency: this.options.concurrency ?? 4,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? 30_000,
+      attempts: this.options.attempts ?? 5,
+      baseDelayMs: this.options.retryBaseDelayMs ?? 500,
+      ...(signal ? { signal } : {}),
+      onBytes: (delta) => counter.addBytes(delta),
+    });
     const limit = pLimit(this.options.concurrency ?? 4);
     let downloadedFiles = 0;
-    let bytesFetched = 0;
+    let bytesFetched = fetched.bytesFetched;
     let copiedLocally = 0;
     let index = 0;
     const blobPaths = new Map<string, string>();
@@ -514,14 +587,17 @@ export class PatchUpdater {
           const partPath = `${finalPath}.part`;
           blobPaths.set(file.sha256, `blobs/${file.sha256}`);
           const ready = await stat(finalPath).catch(() => undefined);
+          const target = chunkTargets.get(file.sha256);
           if (ready?.size === file.size) {
-            counter.addBytes(file.size);
+            // staged by an earlier, interrupted run
           } else if (
             localSources.has(file.sha256) &&
             (await copyVerified(localSources.get(file.sha256) ?? '', partPath, finalPath, file))
           ) {
             copiedLocally += 1;
-            counter.addBytes(file.size);
+          } else if (target) {
+            await assembleFile(target, finalPath, localChunks, chunkDir, signal);
+            downloadedFiles += 1;
           } else {
             const result: DownloadResult = await downloadVerified({
               url: file.url,
@@ -546,6 +622,30 @@ export class PatchUpdater {
     );
     await this.step({ name: 'staged' });
     return { blobPaths, downloadedFiles, bytesFetched, copiedLocally };
+  }
+
+  /**
+   * Indexes the chunks of the local files a format-2 update can rebuild from: the current file at each path
+   * it rewrites, the files it deletes, and whole local copies of wanted contents.
+   */
+  private async localChunkIndex(
+    plan: UpdatePlan,
+    targets: ChunkedTarget[],
+    localSources: Map<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<LocalChunkIndex> {
+    const index = new LocalChunkIndex();
+    if (!plan.chunked || targets.length === 0) return index;
+    const wanted = new Set(targets.flatMap((target) => target.chunks.map((ref) => ref[0])));
+    const candidates = new Set<string>();
+    for (const target of targets) {
+      candidates.add(resolveInside(this.layout.root, target.path));
+      const source = localSources.get(target.sha256);
+      if (source) candidates.add(source);
+    }
+    for (const entry of plan.delete) candidates.add(resolveInside(this.layout.root, entry.path));
+    for (const file of candidates) await index.add(file, plan.chunked.record.chunking, wanted, signal);
+    return index;
   }
 
   /** The journal: each download path moves its blob into place; further paths with one content get copies. */

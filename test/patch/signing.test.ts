@@ -42,6 +42,8 @@ async function setup(options: { pointerTtlMs?: number; now?: () => Date } = {}) 
     s3,
     bucket: env.bucket,
     prefix,
+    // These tests tamper with format-1 documents; chunked.test.ts signs and tampers with format 2.
+    format: 1,
     signingKey: keys.privateKeyPem,
     keyId: 'test-key',
     ...options,
