@@ -1,6 +1,7 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import cliProgress from 'cli-progress';
+import { formatBytes, progressLine } from '../patch-progress.js';
 import { createTable } from '../table.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -53,17 +54,6 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 function addBucketOptions(command: Command): Command {
   return command
     .requiredOption('--bucket <name>', 'S3 bucket holding the releases')
@@ -103,36 +93,47 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
 
   const progressBar = (): { update: (progress: PatchProgress) => void; stop: () => void } => {
     if (!stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+    // Payload names avoid cli-progress's own tokens ({total}, {value}, {eta}…), which it fills itself.
     const bar = new cliProgress.SingleBar(
       {
         stream: stderr,
-        format: ' {phase} |{bar}| {percentage}% | {files}/{totalFiles} files | {done}/{total}',
+        format: ' {phaseName} |{bar}| {percent} | {filesText} | {bytesText} | {rateText} | ETA {etaText}',
         hideCursor: true,
         clearOnComplete: true,
       },
       cliProgress.Presets.shades_classic,
     );
+    const scale = 1000;
     let phase = '';
+    let phaseStarted = 0;
     let running = false;
     return {
       update: (progress) => {
-        const payload = {
-          phase: progress.phase.padEnd(10),
-          files: progress.files,
-          totalFiles: progress.totalFiles,
-          done: formatBytes(progress.bytes),
-          total: formatBytes(progress.totalBytes),
-        };
-        const total = Math.max(progress.totalBytes, 1);
+        if (progress.phase === 'done') {
+          if (running) bar.stop();
+          running = false;
+          return;
+        }
         if (progress.phase !== phase) {
           if (running) bar.stop();
           phase = progress.phase;
-          bar.start(total, progress.bytes, payload);
-          running = true;
-        } else {
-          bar.setTotal(total);
-          bar.update(progress.bytes, payload);
+          phaseStarted = performance.now();
+          running = false;
         }
+        const line = progressLine(progress, (performance.now() - phaseStarted) / 1000);
+        const payload = {
+          phaseName: line.phase.padEnd(10),
+          percent: `${Math.floor(line.fraction * 100)}%`.padStart(4),
+          filesText: line.files,
+          bytesText: line.bytes,
+          rateText: line.rate,
+          etaText: line.eta,
+        };
+        const value = Math.round(line.fraction * scale);
+        if (!running) {
+          bar.start(scale, value, payload);
+          running = true;
+        } else bar.update(value, payload);
       },
       stop: () => {
         if (running) bar.stop();
