@@ -56,6 +56,7 @@ export type { FileHash } from './hash.js';
 export { diffAgainstPublished } from './plan.js';
 export type { PlannedUpload, PublishPlan } from './plan.js';
 export { downloadVerified } from './download.js';
+export { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
 export type { DownloadOptions, DownloadResult } from './download.js';
 export type { InstallState } from './state.js';
 export type { PatchPhase, PatchProgress, PatchProgressListener } from './progress.js';

@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import type { FetchLike } from '../core/client/request-json.js';
 import { type ApplyResult, type UpdateStep, applyJournal, isStagingLost } from './apply.js';
 import { renameWithRetry } from './atomic-file.js';
+import { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
 import { type DownloadResult, downloadVerified } from './download.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
 import { hashFile, sha256Hex } from './hash.js';
@@ -65,6 +66,30 @@ export interface PatchUpdaterOptions {
    * CDN, or when the distribution ignores query strings for that path).
    */
   pointerCacheBusting?: 'none' | 'query';
+  /**
+   * Largest `version.json` body accepted, in bytes; default 64 KiB. A larger `Content-Length` is refused before
+   * reading the body, a longer body the moment it passes the limit (`TOO_LARGE`).
+   */
+  maxPointerBytes?: number;
+  /** Largest release manifest accepted, in bytes; default 64 MiB (about 450,000 files). Same rules. */
+  maxManifestBytes?: number;
+  /**
+   * The lowest pointer `sequence` accepted, even on an install without local state: ship the game with the
+   * sequence of the release it contains (`PublishResult.sequence`, `sgk patch status`), and a replayed older
+   * signed pointer is refused (`ROLLBACK_REJECTED`). Default 0.
+   */
+  minSequence?: number;
+  /**
+   * With a `publicKey`, when a signed pointer must carry an `expiresAt` (the publisher's `pointerTtlMs`):
+   * - `'fresh-install'` (default): when the install has no local state. There, no installed sequence tells an old
+   *   signed pointer from the current one, so only its expiry (and `minSequence`) can; an install with state is
+   *   protected by its installed sequence and is not stopped by a publisher who forgot to refresh.
+   * - `'always'`: every check (also stops a freeze attack that keeps an install on its current release).
+   * - `'never'`: rely on `minSequence` alone.
+   * A pointer without `expiresAt` where one is required is refused with `FRESHNESS_REQUIRED`. Without a
+   * `publicKey` nothing is required (anyone can write an unsigned pointer).
+   */
+  requirePointerExpiry?: 'fresh-install' | 'always' | 'never';
   /** Clock for expiry checks; default `() => new Date()`. */
   now?: () => Date;
   /**
@@ -180,7 +205,29 @@ export class PatchUpdater {
         `prefix ${JSON.stringify(options.prefix)} is not a safe folder name.`,
       );
     }
-    for (const name of ['concurrency', 'attempts', 'stallTimeoutMs'] as const) {
+    if (
+      options.minSequence !== undefined &&
+      (!Number.isSafeInteger(options.minSequence) || options.minSequence < 0)
+    ) {
+      throw new PatchError('INVALID_OPTIONS', 'minSequence must be a non-negative integer.');
+    }
+    const expiryPolicies = ['fresh-install', 'always', 'never'];
+    if (
+      options.requirePointerExpiry !== undefined &&
+      !expiryPolicies.includes(options.requirePointerExpiry)
+    ) {
+      throw new PatchError(
+        'INVALID_OPTIONS',
+        `requirePointerExpiry must be one of ${expiryPolicies.join(', ')}.`,
+      );
+    }
+    for (const name of [
+      'concurrency',
+      'attempts',
+      'stallTimeoutMs',
+      'maxPointerBytes',
+      'maxManifestBytes',
+    ] as const) {
       const value = options[name];
       if (value !== undefined && (!Number.isFinite(value) || value < 1)) {
         throw new PatchError('INVALID_OPTIONS', `${name} must be a positive number.`);
@@ -317,7 +364,48 @@ export class PatchUpdater {
     return true;
   }
 
-  private async fetchWithRetries(url: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  /**
+   * Refuses a pointer that could be an old one replayed: below the installed sequence (or equal with another
+   * release), below `minSequence`, or, with a public key, without `expiresAt` where `requirePointerExpiry` asks
+   * for one.
+   */
+  private assertFresh(pointer: PatchPointer, state: InstallState | undefined): void {
+    if (
+      state &&
+      (pointer.sequence < state.sequence ||
+        (pointer.sequence === state.sequence && pointer.release !== state.release))
+    ) {
+      throw new PatchError(
+        'ROLLBACK_REJECTED',
+        `The CDN offers release ${pointer.release} at sequence ${pointer.sequence}, older than the installed ${state.release} (sequence ${state.sequence}): refusing to go back.`,
+      );
+    }
+    const minSequence = this.options.minSequence ?? 0;
+    if (pointer.sequence < minSequence) {
+      throw new PatchError(
+        'ROLLBACK_REJECTED',
+        `The CDN offers release ${pointer.release} at sequence ${pointer.sequence}, older than this game's minimum sequence ${minSequence}: refusing to go back.`,
+      );
+    }
+    const policy = this.options.requirePointerExpiry ?? 'fresh-install';
+    const required = policy === 'always' || (policy === 'fresh-install' && state === undefined);
+    if (this.options.publicKey !== undefined && required && pointer.expiresAt === undefined) {
+      throw new PatchError(
+        'FRESHNESS_REQUIRED',
+        `The signed version.json (release ${pointer.release}, sequence ${pointer.sequence}) has no expiresAt, so ${
+          state === undefined ? 'this fresh install' : 'this install'
+        } cannot tell it from an old one replayed: publish with pointerTtlMs (--pointer-ttl), or set minSequence and requirePointerExpiry: 'never'.`,
+      );
+    }
+  }
+
+  /** GETs a small JSON document (pointer, manifest) with retries, holding at most `maxBytes` of its body. */
+  private async fetchWithRetries(
+    url: string,
+    signal: AbortSignal | undefined,
+    maxBytes: number,
+    what: string,
+  ): Promise<Uint8Array> {
     return withRetries(
       async () => {
         let response: Response;
@@ -345,7 +433,7 @@ export class PatchUpdater {
             status: response.status,
           });
         }
-        return new Uint8Array(await response.arrayBuffer());
+        return readBoundedBody(response, maxBytes, url, what);
       },
       {
         attempts: this.options.attempts ?? 5,
@@ -364,26 +452,35 @@ export class PatchUpdater {
     const pointerUrl =
       `${this.baseUrl}/${POINTER_KEY}` +
       (this.options.pointerCacheBusting === 'query' ? `?t=${now.getTime()}` : '');
-    const pointerBytes = await this.fetchWithRetries(pointerUrl, signal);
+    const pointerBytes = await this.fetchWithRetries(
+      pointerUrl,
+      signal,
+      this.options.maxPointerBytes ?? DEFAULT_MAX_POINTER_BYTES,
+      'version.json pointer',
+    );
     const pointerJson = parseJsonOrThrow(pointerBytes, 'version.json pointer');
     if (this.options.publicKey !== undefined) verifyDocument(pointerJson, 'pointer', this.options.publicKey);
     const pointer = parsePointer(pointerJson);
     assertNotExpired(pointer, now, 'version.json pointer');
-
     const state = await readInstallState(this.layout);
-    if (
-      state &&
-      (pointer.sequence < state.sequence ||
-        (pointer.sequence === state.sequence && pointer.release !== state.release))
-    ) {
-      throw new PatchError(
-        'ROLLBACK_REJECTED',
-        `The CDN offers release ${pointer.release} at sequence ${pointer.sequence}, older than the installed ${state.release} (sequence ${state.sequence}): refusing to go back.`,
-      );
-    }
+    this.assertFresh(pointer, state);
 
     const manifestUrl = `${this.baseUrl}/${encodeKey(pointer.manifest.key)}`;
-    const manifestBytes = await this.fetchWithRetries(manifestUrl, signal);
+    const maxManifestBytes = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    if (pointer.manifest.size > maxManifestBytes) {
+      throw new PatchError(
+        'TOO_LARGE',
+        `version.json names a manifest of ${pointer.manifest.size} bytes, over the limit of ${maxManifestBytes} bytes (maxManifestBytes).`,
+        { url: manifestUrl },
+      );
+    }
+    const mismatch = (): PatchError =>
+      new PatchError(
+        'INTEGRITY_MISMATCH',
+        `${manifestUrl} does not match the SHA-256 and size version.json names.`,
+        { url: manifestUrl },
+      );
+    const manifestBytes = await this.fetchWithRetries(manifestUrl, signal, maxManifestBytes, 'manifest');
     const manifestJson = parseJsonOrThrow(manifestBytes, 'manifest');
     if (this.options.publicKey !== undefined)
       verifyDocument(manifestJson, 'manifest', this.options.publicKey);
@@ -391,13 +488,7 @@ export class PatchUpdater {
       manifestBytes.length !== pointer.manifest.size ||
       sha256Hex(manifestBytes) !== pointer.manifest.sha256
     ) {
-      throw new PatchError(
-        'INTEGRITY_MISMATCH',
-        `${manifestUrl} does not match the SHA-256 and size version.json names.`,
-        {
-          url: manifestUrl,
-        },
-      );
+      throw mismatch();
     }
     const manifest = parseManifest(manifestJson);
     if (manifest.release !== pointer.release) {
