@@ -1,13 +1,15 @@
-import { copyFile, lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { FetchLike } from '../core/client/request-json.js';
-import { type ApplyResult, type UpdateStep, applyJournal, isStagingLost } from './apply.js';
+import { type ApplyResult, type UpdateStep, applyJournal, isRolledBack, undoJournal } from './apply.js';
 import { renameWithRetry } from './atomic-file.js';
 import { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
 import { type DownloadResult, downloadVerified } from './download.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
+import { type PatchFileSystem, errorCode, nodeFileSystem } from './file-system.js';
 import { hashFile, sha256Hex } from './hash.js';
+import { assertInstallable } from './install-paths.js';
 import {
   POINTER_KEY,
   type PatchManifest,
@@ -27,7 +29,6 @@ import {
   acquireInstallLock,
   readInstallState,
   readJournal,
-  removeJournal,
   stateLayout,
   writeJournal,
 } from './state.js';
@@ -90,6 +91,11 @@ export interface PatchUpdaterOptions {
    * `publicKey` nothing is required (anyone can write an unsigned pointer).
    */
   requirePointerExpiry?: 'fresh-install' | 'always' | 'never';
+  /**
+   * The file system calls an update makes in the install folder; default `node:fs/promises`. For diagnostics and
+   * fault-injection tests (see {@link PatchFileSystem}).
+   */
+  fileSystem?: PatchFileSystem;
   /** Clock for expiry checks; default `() => new Date()`. */
   now?: () => Date;
   /**
@@ -181,6 +187,7 @@ export class PatchUpdater {
   private readonly fetch: FetchLike;
   private readonly options: PatchUpdaterOptions;
   private readonly now: () => Date;
+  private readonly fs: PatchFileSystem;
 
   /** @throws {PatchError} `INVALID_OPTIONS` */
   constructor(options: PatchUpdaterOptions) {
@@ -239,6 +246,7 @@ export class PatchUpdater {
     this.fetch = fetchFunction;
     this.options = options;
     this.now = options.now ?? (() => new Date());
+    this.fs = options.fileSystem ?? nodeFileSystem;
     this.layout = stateLayout(options.installDir);
     this.baseUrl = `${options.cdnUrl.replace(/\/+$/, '')}${prefix === '' ? '' : `/${encodeKey(prefix)}`}`;
   }
@@ -315,7 +323,7 @@ export class PatchUpdater {
       const staged = await this.stage(plan, signal, onProgress);
       throwIfAborted(signal);
       const journal = await this.prepareJournal(plan, staged.blobPaths);
-      await writeJournal(this.layout, journal);
+      await writeJournal(this.layout, journal, this.fs);
       await this.step({ name: 'journal-committed' });
       const counter = new ProgressCounter(
         'apply',
@@ -323,10 +331,15 @@ export class PatchUpdater {
         0,
         onProgress,
       );
-      const applied = await applyJournal(this.layout, journal, async (step) => {
-        if (step.name === 'written' || step.name === 'deleted') counter.fileDone(step.path);
-        await this.step(step);
-      });
+      const applied = await applyJournal(
+        this.layout,
+        journal,
+        async (step) => {
+          if (step.name === 'written' || step.name === 'deleted') counter.fileDone(step.path);
+          await this.step(step);
+        },
+        { fs: this.fs },
+      );
       await this.rememberHashes(plan);
       onProgress?.({ phase: 'done', files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 });
       await this.step({ name: 'done' });
@@ -339,7 +352,11 @@ export class PatchUpdater {
         ...summarize(applied),
       };
     } catch (error) {
-      throw asAbortError(error, signal);
+      throw asFileSystemError(
+        asAbortError(error, signal),
+        'Cannot stage the update',
+        'the installed release was not changed',
+      );
     } finally {
       await unlock();
     }
@@ -349,17 +366,24 @@ export class PatchUpdater {
     await this.options.onStep?.(step);
   }
 
+  /**
+   * Finishes a pending journal: forward, or back when it cannot go forward (or an earlier apply failed). A journal
+   * that was undone is gone and the state still names the previous release, so the check that follows plans the
+   * update again; only a journal that cannot even be undone (the cause, e.g. a locked file, is still there) throws.
+   */
   private async recoverLocked(): Promise<boolean> {
     const journal = await readJournal(this.layout);
     if (!journal) return false;
     try {
-      await applyJournal(this.layout, journal, (step) => this.step(step));
+      if (journal.direction === 'rollback') await undoJournal(this.layout, journal, { fs: this.fs });
+      else await applyJournal(this.layout, journal, (step) => this.step(step), { fs: this.fs });
     } catch (error) {
-      if (!isStagingLost(error)) throw error;
-      // A staged file vanished: forget the journal; the state still names the old release, so the next check
-      // sees which files are missing and downloads them again.
-      await removeJournal(this.layout);
-      await rm(this.layout.stagingDir, { recursive: true, force: true });
+      if (!isRolledBack(error))
+        throw asFileSystemError(
+          error,
+          'Cannot finish or undo the interrupted update',
+          'the next run tries again',
+        );
     }
     return true;
   }
@@ -518,15 +542,26 @@ export class PatchUpdater {
     }
     const manifestKeys = new Set(Object.keys(manifest.files).map(collisionKey));
     const deletes: UpdatePlan['delete'] = [];
+    const removableNow = new Set<string>();
     for (const [path, file] of Object.entries(state?.files ?? {})) {
       if (manifest.files[path] || manifestKeys.has(collisionKey(path))) continue;
       if (unsafePathReason(path) !== undefined) continue;
       const local = await localHash(resolveInside(this.layout.root, path), path, cache);
       if (local === undefined) continue;
       deletes.push({ path, sha256: file.sha256 });
-      if (local.sha256 === file.sha256) localContent.add(file.sha256);
+      if (local.sha256 === file.sha256) {
+        localContent.add(file.sha256);
+        removableNow.add(path);
+      }
     }
     await cache.save();
+    // Refuse now, before staging anything, what applying could not do: a link on the way, something in the way.
+    const removable = new Set(
+      deletes.filter((entry) => removableNow.has(entry.path)).map((entry) => entry.path),
+    );
+    for (const file of download) {
+      await assertInstallable(this.fs, this.layout.root, file.path, (path) => removable.has(path));
+    }
     let downloadBytes = 0;
     const counted = new Set<string>();
     for (const file of download) {
@@ -609,7 +644,7 @@ export class PatchUpdater {
             counter.addBytes(file.size);
           } else if (
             localSources.has(file.sha256) &&
-            (await copyVerified(localSources.get(file.sha256) ?? '', partPath, finalPath, file))
+            (await copyVerified(this.fs, localSources.get(file.sha256) ?? '', partPath, finalPath, file))
           ) {
             copiedLocally += 1;
             counter.addBytes(file.size);
@@ -644,6 +679,8 @@ export class PatchUpdater {
     const used = new Set<string>();
     const writes: ApplyJournal['writes'] = [];
     const copiesDir = join(this.layout.stagingDir, 'copies');
+    // No journal exists here (recovery ran first): backups left by a crash after an update finished are stale.
+    await this.fs.removeTree(this.layout.backupDir);
     for (const [index, file] of plan.download.entries()) {
       const blob = blobPaths.get(file.sha256);
       if (!blob)
@@ -652,7 +689,10 @@ export class PatchUpdater {
       if (used.has(file.sha256)) {
         await mkdir(copiesDir, { recursive: true });
         source = `copies/${index}`;
-        await copyFile(join(this.layout.stagingDir, ...blob.split('/')), join(copiesDir, String(index)));
+        await this.fs.copyFile(
+          join(this.layout.stagingDir, ...blob.split('/')),
+          join(copiesDir, String(index)),
+        );
       }
       used.add(file.sha256);
       writes.push({ path: file.path, source, sha256: file.sha256, size: file.size });
@@ -687,6 +727,17 @@ export class PatchUpdater {
   }
 }
 
+/**
+ * A file system error (ENOSPC while staging, EACCES…) as a typed `APPLY_FAILED`, keeping it as `cause`;
+ * `PatchError`s pass unchanged.
+ */
+function asFileSystemError(error: unknown, what: string, outcome: string): unknown {
+  if (isPatchError(error) || !(error instanceof Error)) return error;
+  return new PatchError('APPLY_FAILED', `${what} (${errorCode(error) ?? error.message}); ${outcome}.`, {
+    cause: error,
+  });
+}
+
 function summarize(applied: ApplyResult): Pick<UpdateResult, 'written' | 'deleted' | 'kept'> {
   return { written: applied.written, deleted: applied.deleted, kept: applied.kept };
 }
@@ -716,6 +767,7 @@ async function localHash(
 
 /** Copies a local file with the wanted content to the staging folder, verifying it; false if it no longer matches. */
 async function copyVerified(
+  fs: PatchFileSystem,
   source: string,
   partPath: string,
   finalPath: string,
@@ -723,13 +775,13 @@ async function copyVerified(
 ): Promise<boolean> {
   try {
     if (!(await lstat(source)).isFile()) return false;
-    await copyFile(source, partPath);
+    await fs.copyFile(source, partPath);
     const copied = await hashFile(partPath);
     if (copied.sha256 !== file.sha256 || copied.size !== file.size) {
       await rm(partPath, { force: true });
       return false;
     }
-    await renameWithRetry(partPath, finalPath);
+    await renameWithRetry(partPath, finalPath, { rename: (from, to) => fs.rename(from, to) });
     return true;
   } catch {
     await rm(partPath, { force: true });
