@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDirectory, renameWithRetry } from './atomic-file.js';
 import { PatchError, isPatchError } from './errors.js';
@@ -157,8 +157,16 @@ class JournalRun {
           { path: write.path },
         );
       }
-      await ensureFolders(fs, layout.root, parentOf(write.path), (path) => this.deleteListed(path, onStep));
-      const existing = await lstatOrUndefined(fs, target);
+      const folder = parentOf(write.path);
+      const fileInWay = (path: string): Promise<void> => this.deleteListed(path, onStep);
+      await ensureFolders(fs, layout.root, folder, fileInWay);
+      let existing = await lstatOrUndefined(fs, target);
+      if (existing?.isDirectory()) {
+        await this.clearFolder(write.path, target, onStep);
+        // Clearing it may have removed its now-empty parent folders too.
+        await ensureFolders(fs, layout.root, folder, fileInWay);
+        existing = await lstatOrUndefined(fs, target);
+      }
       if (existing?.isSymbolicLink()) {
         throw new PatchError(
           'UNSAFE_PATH',
@@ -168,8 +176,7 @@ class JournalRun {
           },
         );
       }
-      if (existing?.isDirectory()) await this.clearFolder(write.path, target, onStep);
-      else if (existing && !(await lstatOrUndefined(fs, this.backupPath('w', index)))) {
+      if (existing && !(await lstatOrUndefined(fs, this.backupPath('w', index)))) {
         await this.moveAside(target, this.backupPath('w', index));
       }
       await renameWithRetry(source, target, { rename: (from, to) => fs.rename(from, to) });
@@ -301,7 +308,7 @@ class JournalRun {
     this.current = path;
     if (!(await lstatOrUndefined(this.fs, target))) return; // Pruned with its last file.
     try {
-      await this.fs.rmdir(target);
+      await this.removeEmptyFolders(target);
     } catch (error) {
       throw new PatchError(
         'PATH_CONFLICT',
@@ -309,6 +316,15 @@ class JournalRun {
         { cause: error, path },
       );
     }
+  }
+
+  /** Removes folder `absolute` and the empty folders in it; fails (ENOTEMPTY) where a file or link remains. */
+  private async removeEmptyFolders(absolute: string): Promise<void> {
+    for (const name of await readdir(absolute)) {
+      const child = join(absolute, name);
+      if ((await this.fs.lstat(child)).isDirectory()) await this.removeEmptyFolders(child);
+    }
+    await this.fs.rmdir(absolute);
   }
 
   /** Removes now-empty folders from `path`'s parent up to (not including) the install root. */

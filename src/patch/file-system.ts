@@ -23,18 +23,18 @@ import { copyFile, lstat, mkdir, open, rename, rm, rmdir, unlink } from 'node:fs
  */
 export interface PatchFileSystem {
   /** Never follows a symbolic link (or Windows junction): reports the link itself. */
-  lstat(path: string): Promise<Stats>;
+  lstat: (path: string) => Promise<Stats>;
   /** Creates one folder (never recursive, so it never creates folders through a link). */
-  mkdir(path: string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(path: string): Promise<void>;
+  mkdir: (path: string) => Promise<void>;
+  rename: (from: string, to: string) => Promise<void>;
+  unlink: (path: string) => Promise<void>;
   /** Removes an empty folder. */
-  rmdir(path: string): Promise<void>;
+  rmdir: (path: string) => Promise<void>;
   /** Removes a folder of the patch module's own (staging, backups) and everything in it; no error if missing. */
-  removeTree(path: string): Promise<void>;
+  removeTree: (path: string) => Promise<void>;
   /** Creates or truncates `path`, writes `data` and fsyncs it. */
-  writeFileSynced(path: string, data: string | Uint8Array): Promise<void>;
-  copyFile(from: string, to: string): Promise<void>;
+  writeFileSynced: (path: string, data: string | Uint8Array) => Promise<void>;
+  copyFile: (from: string, to: string) => Promise<void>;
 }
 
 /**

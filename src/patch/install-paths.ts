@@ -93,13 +93,17 @@ export async function ensureFolders(
 ): Promise<void> {
   if (folder === '') return;
   const segments = folder.split('/');
+  const handed = new Set<string>();
   for (let length = 1; length <= segments.length; length++) {
     const path = segments.slice(0, length).join('/');
     const absolute = resolveInside(root, path);
-    let info = await lstatOrUndefined(fs, absolute);
-    if (info?.isFile()) {
+    const info = await lstatOrUndefined(fs, absolute);
+    if (info?.isFile() && !handed.has(path)) {
+      handed.add(path);
       await fileInWay(path);
-      info = await lstatOrUndefined(fs, absolute);
+      // Moving the file aside may have removed its now-empty parent folders: walk again from the root.
+      length = 0;
+      continue;
     }
     if (info === undefined) {
       await fs.mkdir(absolute);
