@@ -54,6 +54,19 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** `--min-sequence` and `--require-pointer-expiry` of `pull` and `status` (see `PatchUpdaterOptions`). */
+interface FreshnessOptions {
+  minSequence?: number;
+  requirePointerExpiry?: 'fresh-install' | 'always' | 'never';
+}
+
+function requirePointerExpiryOption(): Option {
+  return new Option(
+    '--require-pointer-expiry <when>',
+    'with --public-key, when a signed version.json must carry an expiry (default fresh-install)',
+  ).choices(['fresh-install', 'always', 'never']);
+}
+
 function addBucketOptions(command: Command): Command {
   return command
     .requiredOption('--bucket <name>', 'S3 bucket holding the releases')
@@ -303,7 +316,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
   const updaterFor = async (
     cdnUrl: string,
     dir: string,
-    options: { prefix?: string; publicKey?: string; concurrency?: number },
+    options: FreshnessOptions & { prefix?: string; publicKey?: string; concurrency?: number },
   ): Promise<PatchUpdater> =>
     new PatchUpdater({
       cdnUrl,
@@ -311,6 +324,8 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       installDir: dir,
       ...(options.publicKey ? { publicKey: await readFile(options.publicKey, 'utf8') } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.minSequence ? { minSequence: options.minSequence } : {}),
+      ...(options.requirePointerExpiry ? { requirePointerExpiry: options.requirePointerExpiry } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });
 
@@ -321,6 +336,12 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
     .argument('<dir>', 'install folder')
     .option('--prefix <prefix>', 'folder under the CDN URL', '')
     .option('--public-key <file>', 'Ed25519 public key (PEM): refuse unsigned or tampered releases')
+    .option(
+      '--min-sequence <n>',
+      'refuse a version.json with a lower sequence, even on a fresh install',
+      positiveInteger,
+    )
+    .addOption(requirePointerExpiryOption())
     .option('--concurrency <n>', 'parallel downloads', positiveInteger)
     .option('--check', 'only show what would change')
     .option('--json', 'print the result as JSON')
@@ -328,7 +349,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       async (
         cdnUrl: string,
         dir: string,
-        options: {
+        options: FreshnessOptions & {
           prefix?: string;
           publicKey?: string;
           concurrency?: number;
@@ -396,9 +417,14 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
     .option('--cdn <url>', 'CDN base URL to check for updates')
     .option('--prefix <prefix>', 'folder under the CDN URL', '')
     .option('--public-key <file>', 'Ed25519 public key (PEM)')
+    .option('--min-sequence <n>', 'refuse a version.json with a lower sequence', positiveInteger)
+    .addOption(requirePointerExpiryOption())
     .option('--json', 'print the result as JSON')
     .action(
-      async (dir: string, options: { cdn?: string; prefix?: string; publicKey?: string; json?: boolean }) => {
+      async (
+        dir: string,
+        options: FreshnessOptions & { cdn?: string; prefix?: string; publicKey?: string; json?: boolean },
+      ) => {
         const updater = await updaterFor(options.cdn ?? 'http://127.0.0.1', dir, options);
         const state = await updater.readState();
         const plan = options.cdn ? await updater.check() : undefined;
