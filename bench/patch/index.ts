@@ -12,14 +12,16 @@
  * runs; the machine is shared, so expect noise.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localClientConfig } from '../../src/local/client-config.js';
 import { startS3Local } from '../../src/local/s3-local.js';
 import { startLocalStack } from '../../src/local/stack/start-local-stack.js';
+import { chunkBytes } from '../../src/patch/chunker.js';
 import { hashFile } from '../../src/patch/hash.js';
 import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
 import { scanDirectory } from '../../src/patch/scan.js';
@@ -27,7 +29,9 @@ import { scanDirectory } from '../../src/patch/scan.js';
 const FILES = Number(process.env.SGK_BENCH_PATCH_FILES ?? 10_000);
 const HASH_MIB = Number(process.env.SGK_BENCH_PATCH_HASH_MIB ?? 1024);
 const MiB = 1024 * 1024;
-const ONLY = new Set((process.env.SGK_BENCH_PATCH_ONLY ?? 'hash,scan,e2e').split(','));
+const ONLY = new Set(
+  (process.env.SGK_BENCH_PATCH_ONLY ?? 'hash,chunk,scan,e2e,archive,text,apply').split(','),
+);
 
 async function best<T>(runs: number, task: () => Promise<T>): Promise<{ ms: number; result: T }> {
   let fastest = Number.POSITIVE_INFINITY;
@@ -185,7 +189,8 @@ function countUploads(client: S3Client): {
       const input = args.input as { Key?: string; ContentLength?: number };
       if (context.commandName === 'PutObjectCommand' || context.commandName === 'UploadPartCommand') {
         all += input.ContentLength ?? 0;
-        if (input.Key?.includes('/blobs/')) blobs += input.ContentLength ?? 0;
+        if (input.Key?.includes('/blobs/') || input.Key?.includes('/chunks/'))
+          blobs += input.ContentLength ?? 0;
       }
       return next(args);
     },
@@ -211,7 +216,7 @@ function countingFetch(): {
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           all += chunk.length;
-          if (url.includes('/blobs/')) blobs += chunk.length;
+          if (url.includes('/blobs/') || url.includes('/chunks/')) blobs += chunk.length;
           controller.enqueue(chunk);
         },
       }),
@@ -221,7 +226,7 @@ function countingFetch(): {
   return { fetch: wrapped, blobBytes: () => blobs, allBytes: () => all, reset: () => void (blobs = all = 0) };
 }
 
-async function benchEndToEnd(work: string): Promise<void> {
+async function benchEndToEnd(work: string, format: 1 | 2): Promise<EndToEndFigures> {
   const s3Server = await startS3Local();
   const stack = await startLocalStack({
     buckets: ['bench'],
@@ -231,16 +236,17 @@ async function benchEndToEnd(work: string): Promise<void> {
   });
   const s3 = new S3Client(localClientConfig(s3Server.endpoint));
   try {
-    const source = join(work, 'source');
-    const install = join(work, 'install');
+    const source = join(work, `source-v${format}`);
+    const install = join(work, `install-v${format}`);
     const size = (index: number): number => 1024 + (index % 16) * 256;
     await makeTree(source, FILES, size, randomBytes(MiB));
     const uploads = countUploads(s3);
     const network = countingFetch();
-    const publisher = new PatchPublisher({ s3, bucket: 'bench', prefix: 'game', concurrency: 16 });
+    const prefix = `game-v${format}`;
+    const publisher = new PatchPublisher({ s3, bucket: 'bench', prefix, concurrency: 16, format });
     const updater = new PatchUpdater({
       cdnUrl: stack.endpoints.cdn ?? '',
-      prefix: 'game',
+      prefix,
       installDir: install,
       fetch: network.fetch,
       concurrency: 16,
@@ -253,6 +259,15 @@ async function benchEndToEnd(work: string): Promise<void> {
     started = performance.now();
     await updater.update();
     const pullMs = performance.now() - started;
+
+    // One 2 KiB file changes: everything the update fetches (pointer, metadata, content).
+    const onePath = join(source, 'pack1', 'asset150.bin');
+    await writeFile(onePath, randomBytes(2048));
+    await publisher.scan(source);
+    await publisher.publish();
+    network.reset();
+    await updater.update();
+    const oneFileFetched = network.allBytes();
 
     // Change 1% of the files (every 100th), same sizes, new content.
     let changedBytes = 0;
@@ -272,7 +287,9 @@ async function benchEndToEnd(work: string): Promise<void> {
     const pulled = await updater.update();
     const repullMs = performance.now() - started;
 
-    console.log(`\n3. A 1% change: ${FILES / 100} of ${FILES} files, ${changedBytes} bytes`);
+    console.log(
+      `\n3. (format ${format}) A 1% change: ${FILES / 100} of ${FILES} files, ${changedBytes} bytes`,
+    );
     table([
       {
         what: 'uploaded file bytes / changed bytes',
@@ -298,7 +315,9 @@ async function benchEndToEnd(work: string): Promise<void> {
     console.log(
       `(target 1.00 for file bytes; plan said ${second.plan.uploadBytes} bytes to upload, updater fetched ${pulled.bytesFetched})`,
     );
-    console.log(`\n4. Wall time through the local stack (s3rver + CDN route), ${FILES} small files`);
+    console.log(
+      `\n4. (format ${format}) Wall time through the local stack (s3rver + CDN route), ${FILES} small files`,
+    );
     table([
       {
         what: `publish ${FILES} files (${(first.plan.totalBytes / MiB).toFixed(1)} MiB)`,
@@ -311,6 +330,7 @@ async function benchEndToEnd(work: string): Promise<void> {
       },
       { what: 'pull the 1% change', seconds: (repullMs / 1000).toFixed(1) },
     ]);
+    return { oneFileFetched, onePercentRatio: network.allBytes() / changedBytes };
   } finally {
     s3.destroy();
     await stack.stop();
@@ -318,12 +338,259 @@ async function benchEndToEnd(work: string): Promise<void> {
   }
 }
 
+interface EndToEndFigures {
+  oneFileFetched: number;
+  onePercentRatio: number;
+}
+
+/** Figures of the Targets table, filled as the parts run, printed last. */
+const targets: Array<{ figure: string; before: string; after: string; target: string }> = [];
+
+/** Deterministic pseudo-random bytes at memory speed. */
+function seeded(seed: number, length: number): Buffer {
+  const key = createHash('sha256').update(`bench-${seed}`).digest().subarray(0, 16);
+  return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(length));
+}
+
+async function writeBig(path: string, mib: number, seed: number): Promise<void> {
+  const handle = await open(path, 'w');
+  for (let block = 0; block < mib; block += 64) {
+    await handle.write(seeded(seed * 100_000 + block, Math.min(64, mib - block) * MiB));
+  }
+  await handle.close();
+}
+
+/** Chunking + per-chunk SHA-256 vs raw SHA-256 over the same bytes in memory, interleaved, best of five. */
+function benchChunking(): void {
+  const data = seeded(7, 256 * MiB);
+  let rawMs = Number.POSITIVE_INFINITY;
+  let chunkMs = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    let started = performance.now();
+    createHash('sha256').update(data).digest();
+    rawMs = Math.min(rawMs, performance.now() - started);
+    started = performance.now();
+    chunkBytes(data);
+    chunkMs = Math.min(chunkMs, performance.now() - started);
+  }
+  const ratio = rawMs / chunkMs;
+  console.log(`\n5. Content-defined chunking + SHA-256 per chunk of 256 MiB vs raw node:crypto SHA-256`);
+  table([
+    { what: 'raw SHA-256', throughput: `${((256 / rawMs) * 1000).toFixed(0)} MiB/s` },
+    { what: 'chunkBytes (gear hash + SHA-256)', throughput: `${((256 / chunkMs) * 1000).toFixed(0)} MiB/s` },
+  ]);
+  targets.push({
+    figure: 'chunking + hashing vs raw SHA-256',
+    before: '—',
+    after: ratio.toFixed(2),
+    target: '≥ 0.5',
+  });
+}
+
+interface Local {
+  s3: S3Client;
+  cdn: string;
+  stop: () => Promise<void>;
+}
+
+async function startLocal(): Promise<Local> {
+  const s3Server = await startS3Local();
+  const stack = await startLocalStack({
+    buckets: ['bench'],
+    http: { cdn: { bucket: 'bench' } },
+    services: { s3Endpoint: s3Server.endpoint, dynamodbEndpoint: 'http://127.0.0.1:9' },
+    log: () => {},
+  });
+  const s3 = new S3Client(localClientConfig(s3Server.endpoint));
+  return {
+    s3,
+    cdn: stack.endpoints.cdn ?? '',
+    stop: async () => {
+      s3.destroy();
+      await stack.stop();
+      await s3Server.stop();
+    },
+  };
+}
+
+/** Publishes `source`, pulls it, applies `change`, publishes and pulls again: bytes the second pull fetched. */
+async function fetchedByUpdate(
+  local: Local,
+  work: string,
+  name: string,
+  format: 1 | 2,
+  prepare: (source: string) => Promise<void>,
+  change: (source: string) => Promise<void>,
+): Promise<number> {
+  const source = join(work, `${name}-v${format}-src`);
+  const install = join(work, `${name}-v${format}-install`);
+  await mkdir(source, { recursive: true });
+  await prepare(source);
+  const network = countingFetch();
+  const prefix = `${name}-v${format}`;
+  const publisher = new PatchPublisher({ s3: local.s3, bucket: 'bench', prefix, format });
+  const updater = new PatchUpdater({ cdnUrl: local.cdn, prefix, installDir: install, fetch: network.fetch });
+  await publisher.scan(source);
+  await publisher.publish();
+  await updater.update();
+  await change(source);
+  await publisher.scan(source);
+  await publisher.publish();
+  network.reset();
+  await updater.update();
+  await rm(source, { recursive: true, force: true });
+  await rm(install, { recursive: true, force: true });
+  return network.allBytes();
+}
+
+async function benchArchive(local: Local, work: string): Promise<void> {
+  const mib = Number(process.env.SGK_BENCH_PATCH_ARCHIVE_MIB ?? 192);
+  const prepare = (source: string) => writeBig(join(source, 'world.pak'), mib, 1);
+  const change = async (source: string): Promise<void> => {
+    const path = join(source, 'world.pak');
+    const original = await readFile(path);
+    const middle = Math.floor(original.length / 2);
+    const edited = Buffer.concat([
+      original.subarray(0, middle),
+      seeded(2, 64 * 1024),
+      original.subarray(middle),
+    ]);
+    seeded(3, 512 * 1024).copy(edited, Math.floor(original.length / 4));
+    await writeFile(path, edited);
+  };
+  const before = await fetchedByUpdate(local, work, 'archive', 1, prepare, change);
+  const after = await fetchedByUpdate(local, work, 'archive', 2, prepare, change);
+  console.log(
+    `\n6. ${mib} MiB archive, 64 KiB inserted mid-file + 512 KiB overwritten: bytes fetched by the update`,
+  );
+  table([
+    { format: 1, fetched: `${(before / MiB).toFixed(2)} MiB` },
+    { format: 2, fetched: `${(after / MiB).toFixed(2)} MiB`, ratio_to_format_1: (after / before).toFixed(3) },
+  ]);
+  targets.push({
+    figure: `${mib} MiB archive edit: bytes fetched`,
+    before: `${(before / MiB).toFixed(2)} MiB`,
+    after: `${(after / MiB).toFixed(2)} MiB (${(after / before).toFixed(3)} of before)`,
+    target: '≤ 8 MiB',
+  });
+}
+
+async function benchText(local: Local, work: string): Promise<void> {
+  const lines = (seed: number, count: number): string =>
+    Array.from({ length: count }, (_, index) => {
+      const id = seed * 1000 + index;
+      return `{"id":${id},"name":"npc_${id % 97}","hp":${(id * 31) % 500},"script":"function on_hit(t) return t.hp - ${id % 13} end","shader":"vec4 c = texture(s, uv * ${id % 7}.0);"}`;
+    }).join('\n');
+  let changed = 0;
+  const prepare = async (source: string): Promise<void> => {
+    for (let index = 0; index < 200; index++)
+      await writeFile(join(source, `asset${index}.json`), lines(index, 150));
+  };
+  const change = async (source: string): Promise<void> => {
+    changed = 0;
+    for (let index = 0; index < 200; index += 10) {
+      const text = lines(index + 5000, 150);
+      changed += Buffer.byteLength(text);
+      await writeFile(join(source, `asset${index}.json`), text);
+    }
+  };
+  const before = await fetchedByUpdate(local, work, 'text', 1, prepare, change);
+  const after = await fetchedByUpdate(local, work, 'text', 2, prepare, change);
+  console.log(
+    `\n7. Text-like assets (JSON with Lua and shader strings): 20 of 200 files rewritten, ${changed} bytes`,
+  );
+  table([
+    { format: 1, fetched: before, ratio: (before / changed).toFixed(2) },
+    { format: 2, fetched: after, ratio: (after / changed).toFixed(2) },
+  ]);
+  targets.push({
+    figure: 'text-like assets: fetched / raw changed',
+    before: (before / changed).toFixed(2),
+    after: (after / changed).toFixed(2),
+    target: '≤ 0.5',
+  });
+}
+
+async function benchApplyMemory(local: Local, work: string): Promise<void> {
+  const mib = Number(process.env.SGK_BENCH_PATCH_APPLY_MIB ?? 2048);
+  const source = join(work, 'apply-src');
+  const install = join(work, 'apply-install');
+  await mkdir(source, { recursive: true });
+  const path = join(source, 'game.pak');
+  await writeBig(path, mib, 4);
+  const publisher = new PatchPublisher({ s3: local.s3, bucket: 'bench', prefix: 'apply' });
+  await publisher.scan(source);
+  await publisher.publish();
+  const child = (): { maxRssMiB: number; bytesFetched: number } => {
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'update-child.ts'), local.cdn, 'apply', install],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    return JSON.parse(output.trim().split('\n').pop() ?? '{}') as { maxRssMiB: number; bytesFetched: number };
+  };
+  const first = child();
+  const handle = await open(path, 'r+');
+  await handle.write(seeded(5, MiB), 0, MiB, Math.floor((mib * MiB) / 3));
+  await handle.close();
+  await publisher.scan(source);
+  await publisher.publish();
+  const second = child();
+  console.log(`\n8. Updater process peak RSS (its own process), ${mib} MiB archive`);
+  table([
+    { what: `first install (${mib} MiB downloaded)`, peak_rss_mib: first.maxRssMiB.toFixed(0) },
+    {
+      what: 'update after a 1 MiB edit',
+      peak_rss_mib: second.maxRssMiB.toFixed(0),
+      fetched_mib: (second.bytesFetched / MiB).toFixed(2),
+    },
+  ]);
+  targets.push({
+    figure: `apply of a ${mib} MiB archive with a 1 MiB edit: peak RSS`,
+    before: '—',
+    after: `${second.maxRssMiB.toFixed(0)} MiB (fetched ${(second.bytesFetched / MiB).toFixed(2)} MiB)`,
+    target: '≤ 256 MiB',
+  });
+  await rm(source, { recursive: true, force: true });
+  await rm(install, { recursive: true, force: true });
+}
+
 export async function run(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'sgk-bench-patch-'));
   try {
     if (ONLY.has('hash')) await benchHashing(work);
+    if (ONLY.has('chunk')) benchChunking();
     if (ONLY.has('scan')) await benchScan(work);
-    if (ONLY.has('e2e')) await benchEndToEnd(work);
+    if (ONLY.has('e2e')) {
+      const before = await benchEndToEnd(work, 1);
+      const after = await benchEndToEnd(work, 2);
+      targets.push(
+        {
+          figure: `${FILES} small files, one 2 KiB file changed: total bytes fetched`,
+          before: `${before.oneFileFetched} B`,
+          after: `${after.oneFileFetched} B`,
+          target: '≤ 65536 B',
+        },
+        {
+          figure: '1 % change: fetched / changed, metadata included',
+          before: before.onePercentRatio.toFixed(2),
+          after: after.onePercentRatio.toFixed(2),
+          target: '≤ 1.10',
+        },
+      );
+    }
+    if (ONLY.has('archive') || ONLY.has('text') || ONLY.has('apply')) {
+      const local = await startLocal();
+      try {
+        if (ONLY.has('archive')) await benchArchive(local, work);
+        if (ONLY.has('text')) await benchText(local, work);
+        if (ONLY.has('apply')) await benchApplyMemory(local, work);
+      } finally {
+        await local.stop();
+      }
+    }
+    console.log('\nTargets (before = format 1 or the code before chunking, after = format 2, same run)');
+    table(targets);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,28 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { type PatchFileSystem, nodeFileSystem } from './file-system.js';
 import { dirname } from 'node:path';
 
 /**
  * Writes `data` to `path` so that readers see either the old content or the new, never a torn file, even after
- * a crash or power loss: write a temporary file beside it, fsync it, rename it over `path`, fsync the folder.
+ * a crash or power loss: write a temporary file beside it, fsync it, rename it over `path`, fsync the folder. A
+ * failed write leaves `path` as it was and no temporary file.
  *
  * @example
  * ```ts
  * await writeFileAtomic('/games/x/.sgk-patch/state.json', JSON.stringify(state));
  * ```
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  fs: PatchFileSystem = nodeFileSystem,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await renameWithRetry(temporary, path);
+    await fs.writeFileSynced(temporary, data);
+    await renameWithRetry(temporary, path, { rename: (from, to) => fs.rename(from, to) });
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;

@@ -73,6 +73,7 @@ async function hashExisting(path: string, bytes: number): Promise<Hash> {
  *   over; a `416` with a complete part keeps it (and verifies it).
  * - Retries with exponential backoff and jitter on network errors, stalls (no byte for `stallTimeoutMs`), cut
  *   connections, 408, 429 and 5xx; other statuses fail at once with `HTTP_ERROR`.
+ * - A 0-byte file is created without any request (its SHA-256 must be the empty one).
  * - A hash or size mismatch deletes the part: after a resumed download it starts over once from byte 0, after a
  *   whole download it fails with `INTEGRITY_MISMATCH` (the server's object is wrong).
  *
@@ -85,6 +86,7 @@ async function hashExisting(path: string, bytes: number): Promise<Hash> {
  * ```
  */
 export async function downloadVerified(options: DownloadOptions): Promise<DownloadResult> {
+  if (options.size === 0) return writeEmptyVerified(options);
   const attempts = Math.max(1, options.attempts ?? 5);
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const { signal, url } = options;
@@ -244,6 +246,33 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
 }
 
 const resumedIntegrityErrors = new WeakSet<PatchError>();
+
+/** SHA-256 of zero bytes. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/**
+ * A 0-byte file needs no request: its content is known. Creates it (fsynced) at `finalPath` when the manifest's
+ * SHA-256 is the empty one, and throws `INTEGRITY_MISMATCH` otherwise (a manifest that claims 0 bytes but
+ * another hash can never be satisfied).
+ */
+async function writeEmptyVerified(options: DownloadOptions): Promise<DownloadResult> {
+  throwIfAborted(options.signal);
+  if (options.sha256 !== EMPTY_SHA256) {
+    throw new PatchError(
+      'INTEGRITY_MISMATCH',
+      `The manifest lists ${options.url} as 0 bytes with SHA-256 ${options.sha256}, which is not the SHA-256 of 0 bytes.`,
+      { url: options.url },
+    );
+  }
+  const handle = await open(options.partPath, 'w');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await renameWithRetry(options.partPath, options.finalPath);
+  return { bytesFetched: 0, resumedFrom: 0, requests: 0 };
+}
 
 function contentRangeStart(header: string | null): number {
   const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header?.trim() ?? '');

@@ -16,15 +16,22 @@ import { GameKitError, isGameKitError } from '../core/errors.js';
  * - `STALLED`: no byte arrived within the stall timeout, after every retry.
  * - `UNSAFE_PATH`: a path is absolute, contains `..`, a backslash, a drive letter, NUL, a reserved name, or would
  *   resolve outside the install folder.
- * - `PATH_COLLISION`: two paths differ only in case or Unicode normalisation (they would overwrite each other on
- *   Windows and macOS).
+ * - `PATH_COLLISION`: two paths of a release differ only in case, Unicode normalisation or trailing dots and
+ *   spaces (one file on Windows and macOS), or one is a file where another needs a folder (`x` and `x/y`).
+ * - `PATH_CONFLICT`: something in the install folder that the installed release does not own is in the way: a
+ *   folder (holding the player's files) where the release puts a file, or a file where it needs a folder.
  * - `VERSIONING_DISABLED`: `versionId` mode was asked for but the bucket's versioning is not `Enabled`.
  * - `RELEASE_EXISTS`: a release with that id is already published (release manifests are immutable).
  * - `CONCURRENT_PUBLISH`: the pointer changed between plan and publish (another publisher won).
  * - `FILE_CHANGED`: a source file changed between scan and upload.
  * - `UPLOAD_FAILED`: S3 refused an upload after every retry.
- * - `APPLY_FAILED`: a staged file could not be moved into place (locked file, permissions); the journal keeps the
- *   update resumable and the next run finishes it.
+ * - `APPLY_FAILED`: a file could not be moved into place or removed (a file the running game holds, permissions,
+ *   full disk); the previous release was restored, and the next run tries again. `cause` holds the file system
+ *   error.
+ * - `TOO_LARGE`: the pointer or a manifest is larger than its limit (`maxPointerBytes`, `maxManifestBytes`);
+ *   refused from `Content-Length` or while streaming, before parsing or verifying.
+ * - `FRESHNESS_REQUIRED`: an install without local state (a fresh install) got a signed pointer that cannot be
+ *   told apart from an old, replayed one: it has no `expiresAt` (see `PatchUpdaterOptions.requirePointerExpiry`).
  * - `STATE_INVALID`: the local state or journal file is unreadable.
  * - `INSTALL_LOCKED`: another live process is updating the same install folder.
  * - `ABORTED`: the caller's `AbortSignal` fired.
@@ -42,12 +49,15 @@ export type PatchErrorCode =
   | 'STALLED'
   | 'UNSAFE_PATH'
   | 'PATH_COLLISION'
+  | 'PATH_CONFLICT'
   | 'VERSIONING_DISABLED'
   | 'RELEASE_EXISTS'
   | 'CONCURRENT_PUBLISH'
   | 'FILE_CHANGED'
   | 'UPLOAD_FAILED'
   | 'APPLY_FAILED'
+  | 'TOO_LARGE'
+  | 'FRESHNESS_REQUIRED'
   | 'STATE_INVALID'
   | 'INSTALL_LOCKED'
   | 'ABORTED';

@@ -18,7 +18,11 @@ export type {
   UpdatePlan,
   UpdateResult,
 } from './updater.js';
-export type { UpdateStep } from './apply.js';
+export { applyJournal, isRolledBack, undoJournal } from './apply.js';
+export type { ApplyOptions, ApplyResult, UpdateStep } from './apply.js';
+export { nodeFileSystem } from './file-system.js';
+export type { PatchFileSystem } from './file-system.js';
+export { assertInstallable } from './install-paths.js';
 export { PatchError, isPatchError } from './errors.js';
 export type { PatchErrorCode, PatchErrorDetails } from './errors.js';
 export {
@@ -56,6 +60,8 @@ export type { FileHash } from './hash.js';
 export { diffAgainstPublished } from './plan.js';
 export type { PlannedUpload, PublishPlan } from './plan.js';
 export { downloadVerified } from './download.js';
+export { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
 export type { DownloadOptions, DownloadResult } from './download.js';
-export type { InstallState } from './state.js';
+export { stateLayout } from './state.js';
+export type { ApplyJournal, InstallState, StateLayout } from './state.js';
 export type { PatchPhase, PatchProgress, PatchProgressListener } from './progress.js';

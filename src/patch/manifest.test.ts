@@ -100,6 +100,20 @@ describe('parseManifest', () => {
     ).toBe(true);
   });
 
+  it.each([[['x', 'x/y']], [['a.txt', 'a.txt.']], [['a.txt', 'a.txt ']], [['Data', 'data/level.pak']]])(
+    'rejects %j, which cannot coexist on disk, naming the paths',
+    (paths) => {
+      const bad = manifest(
+        Object.fromEntries(paths.map((path) => [path, { size: 1, sha256: hash, key: 'k' }])),
+      );
+
+      const error = errorOf(() => parseManifest(bad));
+
+      expect(isPatchError(error, 'PATH_COLLISION')).toBe(true);
+      for (const path of paths) expect((error as Error).message).toContain(JSON.stringify(path));
+    },
+  );
+
   it('rejects a versionId-mode file without a versionId', () => {
     const bad = manifest({ 'a.txt': { size: 1, sha256: hash, key: 'a.txt' } }, { mode: 'versionId' });
 

@@ -200,7 +200,7 @@ export function parsePointer(input: unknown): PatchPointer {
  * Manifest JSON as published: compact, keys in canonical order, one trailing newline. The signature is
  * computed over the canonical form, not these bytes, so re-formatting does not break it.
  */
-export function serializeDocument(document: PatchManifest | PatchPointer): string {
+export function serializeDocument(document: object): string {
   return `${JSON.stringify(sortKeysDeep(document))}\n`;
 }
 

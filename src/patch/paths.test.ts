@@ -74,6 +74,44 @@ describe('findPathCollisions', () => {
 
     expect(collisions).toEqual([['Data/A.pak', 'data/a.pak'], ['가'.normalize('NFD'), '가'].sort()]);
   });
+
+  it.each([[['a.txt', 'a.txt.']], [['a.txt', 'a.txt ']], [['a.txt', 'A.TXT. .']], [['dir/x', 'dir./x']]])(
+    'groups the Windows aliases %j (trailing dots and spaces)',
+    (paths) => {
+      expect(findPathCollisions(paths)).toEqual([[...paths].sort()]);
+    },
+  );
+
+  it.each([
+    [
+      ['x', 'x/y'],
+      ['x', 'x/y'],
+    ],
+    [
+      ['x/y/z', 'x/y'],
+      ['x/y', 'x/y/z'],
+    ],
+    [
+      ['X', 'x/y'],
+      ['X', 'x/y'],
+    ],
+    [
+      ['x.', 'x/y'],
+      ['x.', 'x/y'],
+    ],
+  ])('reports %j as a file where a folder is needed', (paths, conflict) => {
+    expect(findPathCollisions(paths)).toEqual([conflict]);
+  });
+
+  it('accepts names that only look alike', () => {
+    expect(findPathCollisions(['x', 'xy/z', 'x.y', 'a/b', 'a/c', '.a'])).toEqual([]);
+  });
+});
+
+describe('the reserved state folder', () => {
+  it.each(['.sgk-patch/x', '.SGK-PATCH/x', '.sgk-patch./x', '.sgk-patch /x'])('refuses %j', (path) => {
+    expect(unsafePathReason(path)).toMatch(/reserved/);
+  });
 });
 
 describe('unsafeSegmentReason', () => {

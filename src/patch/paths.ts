@@ -55,7 +55,8 @@ export function unsafePathReason(path: string): string | undefined {
       return `uses the Windows device name "${segment}"`;
     }
   }
-  if (segments[0]?.toLowerCase() === STATE_DIR_NAME) return `is inside the reserved ${STATE_DIR_NAME} folder`;
+  if (collisionKey(segments[0] ?? '') === STATE_DIR_NAME)
+    return `is inside the reserved ${STATE_DIR_NAME} folder`;
   return undefined;
 }
 
@@ -114,21 +115,42 @@ export function resolveInside(root: string, path: string): string {
   return target;
 }
 
-/** The key under which paths that only differ in case or normalisation collide on Windows and macOS. */
+/**
+ * The key under which two paths name one file on Windows or macOS: each segment in Unicode NFC, lower case, and
+ * without trailing dots and spaces (Windows drops them: `a.txt.` and `"a.txt "` open `a.txt`).
+ *
+ * @example
+ * ```ts
+ * import { collisionKey } from 'serverless-game-kit/patch';
+ *
+ * collisionKey('Data/A.txt. '); // 'data/a.txt'
+ * ```
+ */
 export function collisionKey(path: string): string {
-  return path.normalize('NFC').toLowerCase();
+  return path
+    .split('/')
+    .map((segment) =>
+      segment
+        .normalize('NFC')
+        .toLowerCase()
+        .replace(/[. ]+$/, ''),
+    )
+    .join('/');
 }
 
 /**
- * Groups of paths that differ only in letter case or Unicode normalisation: they would overwrite each other on
- * case-insensitive file systems (Windows, macOS by default).
+ * Groups of paths that cannot all exist in one folder tree on every player's machine:
+ * - paths that differ only in letter case, Unicode normalisation or trailing dots and spaces (one file on
+ *   Windows, and on macOS by default), e.g. `['Data/a.pak', 'data/A.pak']` or `['a.txt', 'a.txt.']`;
+ * - a file where another path needs a folder, e.g. `['x', 'x/y']` (also `['X', 'x/y']`).
  *
- * @returns one array per group of two or more colliding paths, sorted.
+ * @returns one array per group, sorted; a file/folder conflict is the file and the first path below it.
  * @example
  * ```ts
  * import { findPathCollisions } from 'serverless-game-kit/patch';
  *
  * findPathCollisions(['Data/a.pak', 'data/A.pak', 'b.txt']); // [['Data/a.pak', 'data/A.pak']]
+ * findPathCollisions(['x', 'x/y']); // [['x', 'x/y']]
  * ```
  */
 export function findPathCollisions(paths: Iterable<string>): string[][] {
@@ -139,11 +161,22 @@ export function findPathCollisions(paths: Iterable<string>): string[][] {
     if (group) group.push(path);
     else groups.set(key, [path]);
   }
-  return [...groups.values()].filter((group) => group.length > 1).map((group) => group.sort());
+  const collisions = [...groups.values()].filter((group) => group.length > 1).map((group) => group.sort());
+  for (const [key, group] of groups) {
+    const segments = key.split('/');
+    for (let length = 1; length < segments.length; length++) {
+      const file = groups.get(segments.slice(0, length).join('/'));
+      if (file?.[0] !== undefined && group[0] !== undefined) {
+        collisions.push([file[0], group[0]]);
+        break;
+      }
+    }
+  }
+  return collisions;
 }
 
 /**
- * Throws when two paths collide (see {@link findPathCollisions}).
+ * Throws when paths collide or a file stands where another path needs a folder (see {@link findPathCollisions}).
  *
  * @throws {PatchError} `PATH_COLLISION`
  */
@@ -156,7 +189,7 @@ export function assertNoPathCollisions(paths: Iterable<string>): void {
       .join('; ');
     throw new PatchError(
       'PATH_COLLISION',
-      `${collisions.length} group(s) of paths differ only in case or Unicode normalisation and would overwrite each other on Windows/macOS: ${shown}.`,
+      `${collisions.length} group(s) of paths cannot coexist on every player's machine (they differ only in case, Unicode normalisation or trailing dots/spaces, or one is a file where another needs a folder): ${shown}.`,
       { path: collisions[0]?.[0] ?? '' },
     );
   }

@@ -19,13 +19,34 @@ import {
   MANIFEST_FORMAT_VERSION,
   POINTER_KEY,
   type PatchManifest,
-  type PatchPointer,
   isValidReleaseId,
-  parseManifest,
-  parsePointer,
   releaseManifestKey,
   serializeDocument,
 } from './manifest.js';
+import { canonicalJson } from './canonical-json.js';
+import { type ChunkingParameters, DEFAULT_CHUNKING, assertChunkingParameters } from './chunker.js';
+import {
+  type BaseFile,
+  type ChunkedLayoutOptions,
+  putMetaObject,
+  releaseDelta,
+  storeReleaseFiles,
+} from './chunk-store.js';
+import type { CompressionOptions } from './compression.js';
+import {
+  type AnyPointer,
+  type PublishedDocument,
+  manifestView,
+  parseAnyPointer,
+  readPublishedDocument,
+} from './published-release.js';
+import {
+  CHUNKED_FORMAT_VERSION,
+  type ReleaseFileList,
+  type ReleaseRecord,
+  chunkRefsOf,
+  filesDigest,
+} from './release-format.js';
 import { assertNoPathCollisions, unsafePathReason } from './paths.js';
 import { type PublishPlan, diffAgainstPublished } from './plan.js';
 import { type PatchProgressListener, ProgressCounter } from './progress.js';
@@ -92,6 +113,19 @@ export interface PatchPublisherOptions {
   retries?: number;
   /** Clock, for `createdAt`/`updatedAt`/expiry; default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * Release format. `2` (default in content mode): files cut into content-defined chunks stored once across
+   * files and releases, compressed, with a compressed file list and a delta from the previous release. `1`:
+   * one object per distinct file and one JSON manifest, for players whose updater only reads format 1 (see
+   * the compatibility rule in the docs). versionId mode always writes format 1.
+   */
+  format?: 1 | 2;
+  /** Format 2: chunk sizes; default 256 KiB / 1 MiB / 4 MiB. */
+  chunking?: ChunkingParameters;
+  /** Format 2: files at or above this size are chunked, smaller ones stored whole; default 1 MiB. */
+  chunkThreshold?: number;
+  /** Format 2: Brotli settings, or `false` to store every object raw. Default: quality 5, keep when ≤ 90 %. */
+  compression?: CompressionOptions | false;
 }
 
 /** Options of {@link PatchPublisher.publish}. */
@@ -119,9 +153,19 @@ export interface PublishResult {
   /** Full S3 keys written. */
   manifestKey: string;
   pointerKey: string;
+  /** The manifest; for a format-2 release its format-1 view (paths, sizes, SHA-256), see `chunked`. */
   manifest: PatchManifest;
-  pointer: PatchPointer;
+  pointer: AnyPointer;
   invalidationId?: string;
+  /** Format 2: the signed release record and what the chunk store received. */
+  chunked?: {
+    record: ReleaseRecord;
+    uploadedChunks: number;
+    /** Stored (compressed) bytes sent, and the raw bytes they hold. */
+    uploadedBytes: number;
+    uploadedRawBytes: number;
+    reusedChunks: number;
+  };
 }
 
 /** What {@link PatchPublisher.rollback} did. */
@@ -130,18 +174,21 @@ export interface RollbackResult {
   sequence: number;
   /** The release that was current before. */
   previousRelease: string;
-  pointer: PatchPointer;
+  pointer: AnyPointer;
   invalidationId?: string;
 }
 
 /** The published state: the pointer, the manifest it names, and the pointer's ETag. */
 export interface PublishedRelease {
-  pointer: PatchPointer;
+  pointer: AnyPointer;
+  /** The manifest; for a format-2 release its format-1 view (see `chunked`). */
   manifest: PatchManifest;
   pointerEtag: string | undefined;
+  /** Format 2: the release record and its full file list. */
+  chunked?: { record: ReleaseRecord; files: ReleaseFileList };
 }
 
-const RESERVED_TOP_LEVEL = new Set([POINTER_KEY, 'releases', 'blobs']);
+const RESERVED_TOP_LEVEL = new Set([POINTER_KEY, 'releases', 'blobs', 'chunks', 'meta']);
 
 /**
  * Publishes a folder as a release: scan (SHA-256, stat cache), plan against the manifest published in the bucket,
@@ -177,6 +224,8 @@ export class PatchPublisher {
   private readonly now: () => Date;
   private lastScan: ScanResult | undefined;
   private versioningChecked = false;
+  private readonly format: 1 | 2;
+  private readonly layout: ChunkedLayoutOptions;
 
   /** @throws {PatchError} `INVALID_OPTIONS` */
   constructor(options: PatchPublisherOptions) {
@@ -203,6 +252,25 @@ export class PatchPublisher {
     if (options.partSizeBytes !== undefined && options.partSizeBytes < 5 * 1024 * 1024) {
       throw new PatchError('INVALID_OPTIONS', 'partSizeBytes must be at least 5 MiB (S3 multipart minimum).');
     }
+    if (options.format !== undefined && options.format !== 1 && options.format !== 2) {
+      throw new PatchError('INVALID_OPTIONS', `format must be 1 or 2, not ${String(options.format)}.`);
+    }
+    if (options.format === 2 && mode === 'versionId') {
+      throw new PatchError('INVALID_OPTIONS', 'versionId mode stores whole files: it writes format 1 only.');
+    }
+    const chunking = options.chunking ?? DEFAULT_CHUNKING;
+    assertChunkingParameters(chunking);
+    const chunkThreshold = options.chunkThreshold ?? chunking.avgSize;
+    if (!Number.isInteger(chunkThreshold) || chunkThreshold < 1) {
+      throw new PatchError('INVALID_OPTIONS', 'chunkThreshold must be a positive integer.');
+    }
+    this.format = options.format ?? (mode === 'versionId' ? 1 : 2);
+    this.layout = {
+      chunking: { minSize: chunking.minSize, avgSize: chunking.avgSize, maxSize: chunking.maxSize },
+      chunkThreshold,
+      compression: options.compression ?? {},
+      concurrency: options.concurrency ?? 8,
+    };
     if (options.keyId !== undefined && options.signingKey === undefined) {
       throw new PatchError('INVALID_OPTIONS', 'keyId needs a signingKey.');
     }
@@ -242,9 +310,14 @@ export class PatchPublisher {
   async readPublished(signal?: AbortSignal): Promise<PublishedRelease | undefined> {
     const pointerObject = await getObjectBytes(this.s3, this.bucket, this.s3Key(POINTER_KEY), signal);
     if (!pointerObject) return undefined;
-    const pointer = parsePointer(pointerObject.bytes);
-    const manifest = await this.readManifest(pointer.release, signal, pointer.manifest.sha256);
-    return { pointer, manifest: manifest.manifest, pointerEtag: pointerObject.etag };
+    const pointer = parseAnyPointer(pointerObject.bytes);
+    const document = await this.readManifest(pointer.release, signal, pointer.manifest.sha256);
+    return {
+      pointer,
+      manifest: document.manifest,
+      pointerEtag: pointerObject.etag,
+      ...(document.format === 2 ? { chunked: { record: document.record, files: document.files } } : {}),
+    };
   }
 
   /** Release ids under `<prefix>/releases/`, sorted. */
@@ -301,79 +374,14 @@ export class PatchPublisher {
         throw new PatchError('RELEASE_EXISTS', `Release ${release} is already published; choose another id.`);
       }
 
-      const files = structuredClone(plan.files);
-      let uploadedFiles = 0;
-      let uploadedBytes = 0;
-      let reusedObjects = 0;
-      if (!options.dryRun) {
-        const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
-        const limit = pLimit(this.options.concurrency ?? 8);
-        await Promise.all(
-          plan.uploads.map((upload) =>
-            limit(async () => {
-              throwIfAborted(signal);
-              const key = this.s3Key(upload.key);
-              if (plan.mode === 'content') {
-                const existing = await headObjectSize(this.s3, this.bucket, key, signal);
-                if (existing === upload.size) {
-                  reusedObjects += 1;
-                  counter.addBytes(upload.size);
-                  counter.fileDone(upload.paths[0]);
-                  return;
-                }
-              }
-              let sent = 0;
-              const versionId = await withRetries(
-                async () => {
-                  counter.addBytes(-sent);
-                  sent = 0;
-                  return uploadFile(upload, {
-                    s3: this.s3,
-                    bucket: this.bucket,
-                    key,
-                    cacheControl:
-                      plan.mode === 'content' ? IMMUTABLE_CACHE_CONTROL : 'public, max-age=31536000',
-                    multipartThresholdBytes: this.options.multipartThresholdBytes ?? 16 * 1024 * 1024,
-                    partSizeBytes: this.options.partSizeBytes ?? 8 * 1024 * 1024,
-                    queueSize: 4,
-                    signal,
-                    onBytes: (bytes) => {
-                      sent += bytes;
-                      counter.addBytes(bytes, upload.paths[0]);
-                    },
-                  });
-                },
-                { attempts: this.options.retries ?? 3, signal, retryable: isRetryableS3Error },
-              ).catch((error: unknown) => {
-                if (isPatchError(error) || signal?.aborted) throw error;
-                throw new PatchError(
-                  'UPLOAD_FAILED',
-                  `Uploading ${upload.paths[0]} to s3://${this.bucket}/${key} failed: ${String(error)}`,
-                  {
-                    cause: error,
-                    path: upload.paths[0] ?? upload.key,
-                  },
-                );
-              });
-              if (plan.mode === 'versionId') {
-                if (!versionId) {
-                  throw new PatchError(
-                    'VERSIONING_DISABLED',
-                    `S3 returned no VersionId for s3://${this.bucket}/${key}: enable versioning on the bucket or use content mode.`,
-                  );
-                }
-                for (const path of upload.paths) {
-                  const entry = files[path];
-                  if (entry) entry.versionId = versionId;
-                }
-              }
-              uploadedFiles += 1;
-              uploadedBytes += upload.size;
-              counter.fileDone(upload.paths[0]);
-            }),
-          ),
-        );
+      if (this.format === 2 && plan.mode === 'content') {
+        return await this.publishChunked({ plan, base, release, sequence, manifestKey }, options);
       }
+      const files = structuredClone(plan.files);
+      const uploaded = options.dryRun
+        ? { uploadedFiles: 0, uploadedBytes: 0, reusedObjects: 0 }
+        : await this.uploadPlanned(plan, files, signal, onProgress);
+      const { uploadedFiles, uploadedBytes, reusedObjects } = uploaded;
 
       const createdAt = this.now().toISOString();
       const unsignedManifest: PatchManifest = {
@@ -404,35 +412,244 @@ export class PatchPublisher {
       };
       if (options.dryRun) return result;
 
-      onProgress?.({
-        phase: 'publish',
-        files: 0,
-        totalFiles: 2,
-        bytes: 0,
-        totalBytes: manifestBytes.length,
-        path: manifestKey,
-      });
-      await this.putJson(
-        manifestKey,
-        manifestBytes,
-        IMMUTABLE_CACHE_CONTROL,
-        { IfNoneMatch: '*' },
+      const invalidationId = await this.commitRelease(
+        { key: manifestKey, bytes: manifestBytes, release, sequence },
+        pointer,
+        base?.pointerEtag,
         signal,
-        () => new PatchError('RELEASE_EXISTS', `Release ${release} was published by someone else meanwhile.`),
+        onProgress,
       );
-      await this.putPointer(pointer, base?.pointerEtag, signal);
-      const invalidationId = await this.invalidate(release, sequence, signal, onProgress);
-      onProgress?.({
-        phase: 'done',
-        files: 2,
-        totalFiles: 2,
-        bytes: manifestBytes.length,
-        totalBytes: manifestBytes.length,
-      });
       return invalidationId === undefined ? result : { ...result, invalidationId };
     } catch (error) {
       throw asAbortError(error, signal);
     }
+  }
+
+  /**
+   * Publishes a format-2 release: chunks and compressed objects into the chunk store, then the compressed file
+   * list and delta under `meta/`, then the signed release record, the pointer and the invalidation.
+   */
+  private async publishChunked(
+    context: {
+      plan: PublishPlan;
+      base: PublishedRelease | undefined;
+      release: string;
+      sequence: number;
+      manifestKey: string;
+    },
+    options: PublishOptions,
+  ): Promise<PublishResult> {
+    const { plan, base, release, sequence, manifestKey } = context;
+    const { signal, onProgress } = options;
+    const scan = this.lastScan;
+    if (!scan) throw new PatchError('INVALID_OPTIONS', 'Call scan(dir) before publish().');
+    const baseFiles = baseFilesOf(base);
+    const sameLayout =
+      base?.chunked !== undefined &&
+      canonicalJson(base.chunked.record.chunking) === canonicalJson(this.layout.chunking) &&
+      base.chunked.record.chunkThreshold === this.layout.chunkThreshold;
+    const empty: PublishResult = {
+      release,
+      sequence,
+      previousRelease: base?.pointer.release ?? null,
+      plan,
+      dryRun: true,
+      uploadedFiles: 0,
+      uploadedBytes: 0,
+      reusedObjects: 0,
+      manifestKey,
+      pointerKey: this.s3Key(POINTER_KEY),
+      manifest: { ...(base?.manifest ?? emptyManifestView(release, sequence)), files: {} },
+      pointer: base?.pointer ?? this.makePointer(release, sequence, new Uint8Array(), 2),
+    };
+    if (options.dryRun) return empty;
+
+    const target = {
+      s3: this.s3,
+      bucket: this.bucket,
+      s3Key: (key: string) => this.s3Key(key),
+      retries: this.options.retries ?? 3,
+      ...(signal ? { signal } : {}),
+    };
+    const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
+    const stored = await storeReleaseFiles(
+      scan,
+      base ? { files: baseFiles, sameLayout } : undefined,
+      this.layout,
+      target,
+      (rawBytes, path) => counter.addBytes(rawBytes, path),
+    );
+    const fileList: ReleaseFileList = { formatVersion: CHUNKED_FORMAT_VERSION, release, files: stored.files };
+    const filesPin = await putMetaObject(target, fileList);
+    const deltaPin = base
+      ? {
+          ...(await putMetaObject(
+            target,
+            releaseDelta(release, base.pointer.release, baseFiles, stored.files),
+          )),
+          from: base.pointer.release,
+        }
+      : undefined;
+    const record = this.sign<ReleaseRecord>(
+      {
+        formatVersion: CHUNKED_FORMAT_VERSION,
+        release,
+        sequence,
+        createdAt: this.now().toISOString(),
+        previousRelease: base?.pointer.release ?? null,
+        mode: 'content',
+        chunking: this.layout.chunking,
+        chunkThreshold: this.layout.chunkThreshold,
+        fileCount: scan.files.size,
+        totalBytes: scan.totalBytes,
+        filesDigest: filesDigest(stored.files),
+        files: filesPin,
+        ...(deltaPin ? { delta: deltaPin } : {}),
+      },
+      'manifest',
+    );
+    const recordBytes = Buffer.from(`${canonicalJson(record)}\n`, 'utf8');
+    const pointer = this.makePointer(release, sequence, recordBytes, 2);
+    const invalidationId = await this.commitRelease(
+      { key: manifestKey, bytes: recordBytes, release, sequence },
+      pointer,
+      base?.pointerEtag,
+      signal,
+      onProgress,
+    );
+    return {
+      ...empty,
+      dryRun: false,
+      uploadedFiles: stored.uploadedChunks,
+      uploadedBytes: stored.uploadedBytes,
+      reusedObjects: stored.reusedChunks,
+      manifest: manifestView(record, fileList),
+      pointer,
+      chunked: {
+        record,
+        uploadedChunks: stored.uploadedChunks,
+        uploadedBytes: stored.uploadedBytes,
+        uploadedRawBytes: stored.uploadedRawBytes,
+        reusedChunks: stored.reusedChunks,
+      },
+      ...(invalidationId === undefined ? {} : { invalidationId }),
+    };
+  }
+
+  /** Uploads the plan's objects (bounded concurrency, retries); in versionId mode records each `VersionId`. */
+  private async uploadPlanned(
+    plan: PublishPlan,
+    files: PublishPlan['files'],
+    signal: AbortSignal | undefined,
+    onProgress: PatchProgressListener | undefined,
+  ): Promise<Pick<PublishResult, 'uploadedFiles' | 'uploadedBytes' | 'reusedObjects'>> {
+    let uploadedFiles = 0;
+    let uploadedBytes = 0;
+    let reusedObjects = 0;
+    const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
+    const limit = pLimit(this.options.concurrency ?? 8);
+    await Promise.all(
+      plan.uploads.map((upload) =>
+        limit(async () => {
+          throwIfAborted(signal);
+          const key = this.s3Key(upload.key);
+          if (plan.mode === 'content') {
+            const existing = await headObjectSize(this.s3, this.bucket, key, signal);
+            if (existing === upload.size) {
+              reusedObjects += 1;
+              counter.addBytes(upload.size);
+              counter.fileDone(upload.paths[0]);
+              return;
+            }
+          }
+          let sent = 0;
+          const versionId = await withRetries(
+            async () => {
+              counter.addBytes(-sent);
+              sent = 0;
+              return uploadFile(upload, {
+                s3: this.s3,
+                bucket: this.bucket,
+                key,
+                cacheControl: plan.mode === 'content' ? IMMUTABLE_CACHE_CONTROL : 'public, max-age=31536000',
+                multipartThresholdBytes: this.options.multipartThresholdBytes ?? 16 * 1024 * 1024,
+                partSizeBytes: this.options.partSizeBytes ?? 8 * 1024 * 1024,
+                queueSize: 4,
+                signal,
+                onBytes: (bytes) => {
+                  sent += bytes;
+                  counter.addBytes(bytes, upload.paths[0]);
+                },
+              });
+            },
+            { attempts: this.options.retries ?? 3, signal, retryable: isRetryableS3Error },
+          ).catch((error: unknown) => {
+            if (isPatchError(error) || signal?.aborted) throw error;
+            throw new PatchError(
+              'UPLOAD_FAILED',
+              `Uploading ${upload.paths[0]} to s3://${this.bucket}/${key} failed: ${String(error)}`,
+              {
+                cause: error,
+                path: upload.paths[0] ?? upload.key,
+              },
+            );
+          });
+          if (plan.mode === 'versionId') {
+            if (!versionId) {
+              throw new PatchError(
+                'VERSIONING_DISABLED',
+                `S3 returned no VersionId for s3://${this.bucket}/${key}: enable versioning on the bucket or use content mode.`,
+              );
+            }
+            for (const path of upload.paths) {
+              const entry = files[path];
+              if (entry) entry.versionId = versionId;
+            }
+          }
+          uploadedFiles += 1;
+          uploadedBytes += upload.size;
+          counter.fileDone(upload.paths[0]);
+        }),
+      ),
+    );
+    return { uploadedFiles, uploadedBytes, reusedObjects };
+  }
+
+  /** Writes the release manifest (never over an existing one), then the pointer, then invalidates it. */
+  private async commitRelease(
+    manifest: { key: string; bytes: Buffer; release: string; sequence: number },
+    pointer: AnyPointer,
+    pointerEtag: string | undefined,
+    signal: AbortSignal | undefined,
+    onProgress: PatchProgressListener | undefined,
+  ): Promise<string | undefined> {
+    const { key: manifestKey, bytes: manifestBytes, release, sequence } = manifest;
+    onProgress?.({
+      phase: 'publish',
+      files: 0,
+      totalFiles: 2,
+      bytes: 0,
+      totalBytes: manifestBytes.length,
+      path: manifestKey,
+    });
+    await this.putJson(
+      manifestKey,
+      manifestBytes,
+      IMMUTABLE_CACHE_CONTROL,
+      { IfNoneMatch: '*' },
+      signal,
+      () => new PatchError('RELEASE_EXISTS', `Release ${release} was published by someone else meanwhile.`),
+    );
+    await this.putPointer(pointer, pointerEtag, signal);
+    const invalidationId = await this.invalidate(release, sequence, signal, onProgress);
+    onProgress?.({
+      phase: 'done',
+      files: 2,
+      totalFiles: 2,
+      bytes: manifestBytes.length,
+      totalBytes: manifestBytes.length,
+    });
+    return invalidationId;
   }
 
   /**
@@ -456,10 +673,10 @@ export class PatchPublisher {
           `Nothing is published at s3://${this.bucket}/${this.prefix}: nothing to roll back.`,
         );
       }
-      const current = parsePointer(pointerObject.bytes);
-      const { bytes } = await this.readManifest(release, signal);
+      const current = parseAnyPointer(pointerObject.bytes);
+      const { bytes, format } = await this.readManifest(release, signal);
       const sequence = current.sequence + 1;
-      const pointer = this.makePointer(release, sequence, bytes);
+      const pointer = this.makePointer(release, sequence, bytes, format);
       await this.putPointer(pointer, pointerObject.etag, signal);
       const invalidationId = await this.invalidate(release, sequence, signal);
       return {
@@ -518,47 +735,35 @@ export class PatchPublisher {
     this.versioningChecked = true;
   }
 
-  private async readManifest(
+  private readManifest(
     release: string,
     signal: AbortSignal | undefined,
     expectedSha256?: string,
-  ): Promise<{ manifest: PatchManifest; bytes: Uint8Array }> {
-    const key = this.s3Key(releaseManifestKey(release));
-    const object = await getObjectBytes(this.s3, this.bucket, key, signal);
-    if (!object) {
-      throw new PatchError(
-        'MANIFEST_NOT_FOUND',
-        `Release ${release} is not published (no s3://${this.bucket}/${key}).`,
-      );
-    }
-    if (expectedSha256 !== undefined && sha256Hex(object.bytes) !== expectedSha256) {
-      throw new PatchError(
-        'INTEGRITY_MISMATCH',
-        `s3://${this.bucket}/${key} does not match the SHA-256 its pointer names.`,
-      );
-    }
-    const manifest = parseManifest(object.bytes);
-    if (manifest.release !== release) {
-      throw new PatchError(
-        'MANIFEST_INVALID',
-        `s3://${this.bucket}/${key} describes release ${manifest.release}, not ${release}.`,
-      );
-    }
-    return { manifest, bytes: object.bytes };
+  ): Promise<PublishedDocument> {
+    return readPublishedDocument(
+      this.s3,
+      this.bucket,
+      (key) => this.s3Key(key),
+      release,
+      signal,
+      expectedSha256,
+    );
   }
 
-  private sign<Document extends PatchManifest | PatchPointer>(
-    document: Document,
-    kind: 'manifest' | 'pointer',
-  ): Document {
+  private sign<Document extends object>(document: Document, kind: 'manifest' | 'pointer'): Document {
     if (!this.signingKey) return document;
     return signDocument(document, kind, this.signingKey, this.options.keyId);
   }
 
-  private makePointer(release: string, sequence: number, manifestBytes: Uint8Array): PatchPointer {
+  private makePointer(
+    release: string,
+    sequence: number,
+    manifestBytes: Uint8Array,
+    format: 1 | 2 = 1,
+  ): AnyPointer {
     const now = this.now();
-    const pointer: PatchPointer = {
-      formatVersion: MANIFEST_FORMAT_VERSION,
+    const pointer: AnyPointer = {
+      formatVersion: format === 2 ? CHUNKED_FORMAT_VERSION : MANIFEST_FORMAT_VERSION,
       release,
       sequence,
       manifest: {
@@ -575,7 +780,7 @@ export class PatchPublisher {
   }
 
   private async putPointer(
-    pointer: PatchPointer,
+    pointer: AnyPointer,
     expectedEtag: string | undefined,
     signal?: AbortSignal,
   ): Promise<void> {
@@ -585,7 +790,7 @@ export class PatchPublisher {
     if (latest?.etag !== expectedEtag) throw concurrentPublish();
     await this.putJson(
       key,
-      Buffer.from(serializeDocument(pointer), 'utf8'),
+      Buffer.from(`${canonicalJson(pointer)}\n`, 'utf8'),
       this.options.pointerCacheControl ?? 'public, max-age=60',
       expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: expectedEtag },
       signal,
@@ -667,6 +872,33 @@ export class PatchPublisher {
     }
     return id;
   }
+}
+
+/** The published files as the chunk store reuses them: chunk lists of a format-2 release, sizes and hashes of a format-1 one. */
+function baseFilesOf(base: PublishedRelease | undefined): Record<string, BaseFile> {
+  const files: Record<string, BaseFile> = {};
+  if (base?.chunked) {
+    for (const [path, entry] of Object.entries(base.chunked.files.files)) {
+      files[path] = { size: entry.size, sha256: entry.sha256, chunks: chunkRefsOf(entry) };
+    }
+  } else if (base) {
+    for (const [path, entry] of Object.entries(base.manifest.files)) {
+      files[path] = { size: entry.size, sha256: entry.sha256 };
+    }
+  }
+  return files;
+}
+
+function emptyManifestView(release: string, sequence: number): PatchManifest {
+  return {
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    release,
+    sequence,
+    createdAt: new Date(0).toISOString(),
+    previousRelease: null,
+    mode: 'content',
+    files: {},
+  };
 }
 
 function concurrentPublish(): PatchError {

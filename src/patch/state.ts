@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { writeFileAtomic } from './atomic-file.js';
 import { PatchError } from './errors.js';
+import { type PatchFileSystem, nodeFileSystem } from './file-system.js';
 import { STATE_DIR_NAME } from './paths.js';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
@@ -28,6 +29,11 @@ const journalSchema = z.object({
   /** Files the previous release installed and this one drops; removed only while they still hold `sha256`. */
   deletes: z.array(z.object({ path: z.string(), sha256: sha256Hex })),
   state: stateSchema,
+  /**
+   * `forward` (default): the update is being applied; the next run finishes it, or undoes it if it cannot.
+   * `rollback`: applying failed and the previous release is being restored; the next run finishes restoring.
+   */
+  direction: z.enum(['forward', 'rollback']).optional(),
 });
 
 /**
@@ -38,8 +44,15 @@ export type InstallState = z.infer<typeof stateSchema>;
 
 /**
  * The apply journal, `<installDir>/.sgk-patch/journal.json`: written (fsynced) once every new file is verified
- * and staged, removed after the state file. While it exists, an update is half applied, and the next run rolls
- * it forward (every step is idempotent) before doing anything else.
+ * and staged, removed after the state file (or once the previous release is restored). While it exists, an update
+ * is half applied, and the next run rolls it forward, or back when it cannot go forward (every step of both is
+ * idempotent), before doing anything else.
+ *
+ * - `writes[i]`: move `<staging>/<source>` to `<installDir>/<path>` (it must hold `sha256`, `size` bytes). Any
+ *   file in the staging folder can be a source: a downloaded blob, a local copy, or a file rebuilt by another
+ *   transfer method; whatever was at `path` is first moved to `<stateDir>/backup/w<i>`.
+ * - `deletes[i]`: move `<installDir>/<path>` to `<stateDir>/backup/d<i>` while it still holds `sha256`.
+ * - `state`: written as `state.json` last.
  */
 export type ApplyJournal = z.infer<typeof journalSchema>;
 
@@ -51,6 +64,8 @@ export interface StateLayout {
   journalPath: string;
   lockPath: string;
   stagingDir: string;
+  /** What an apply replaced or deleted (`w<i>`, `d<i>`), kept until the journal is finished or undone. */
+  backupDir: string;
   statCachePath: string;
 }
 
@@ -65,6 +80,7 @@ export function stateLayout(installDir: string): StateLayout {
     journalPath: join(stateDir, 'journal.json'),
     lockPath: join(stateDir, 'lock'),
     stagingDir: join(stateDir, 'staging'),
+    backupDir: join(stateDir, 'backup'),
     statCachePath: join(stateDir, 'stat-cache.json'),
   };
 }
@@ -92,8 +108,12 @@ export function readInstallState(layout: StateLayout): Promise<InstallState | un
 }
 
 /** Writes the state atomically (temporary file, fsync, rename). */
-export function writeInstallState(layout: StateLayout, state: InstallState): Promise<void> {
-  return writeFileAtomic(layout.statePath, `${JSON.stringify(state)}\n`);
+export function writeInstallState(
+  layout: StateLayout,
+  state: InstallState,
+  fs: PatchFileSystem = nodeFileSystem,
+): Promise<void> {
+  return writeFileAtomic(layout.statePath, `${JSON.stringify(state)}\n`, fs);
 }
 
 /** The pending journal, if an apply was interrupted. @throws {PatchError} `STATE_INVALID` */
@@ -101,9 +121,13 @@ export function readJournal(layout: StateLayout): Promise<ApplyJournal | undefin
   return readJson(layout.journalPath, journalSchema, 'apply journal');
 }
 
-/** Commits the journal atomically: from here on, the update will be completed. */
-export function writeJournal(layout: StateLayout, journal: ApplyJournal): Promise<void> {
-  return writeFileAtomic(layout.journalPath, `${JSON.stringify(journal)}\n`);
+/** Commits the journal atomically: from here on, the update will be completed or undone. */
+export function writeJournal(
+  layout: StateLayout,
+  journal: ApplyJournal,
+  fs: PatchFileSystem = nodeFileSystem,
+): Promise<void> {
+  return writeFileAtomic(layout.journalPath, `${JSON.stringify(journal)}\n`, fs);
 }
 
 /** Removes the journal once the state is written. */

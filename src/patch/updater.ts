@@ -1,19 +1,21 @@
-import { copyFile, lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { FetchLike } from '../core/client/request-json.js';
-import { type ApplyResult, type UpdateStep, applyJournal, isStagingLost } from './apply.js';
+import { type ApplyResult, type UpdateStep, applyJournal, isRolledBack, undoJournal } from './apply.js';
 import { renameWithRetry } from './atomic-file.js';
+import { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
 import { type DownloadResult, downloadVerified } from './download.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
+import { type PatchFileSystem, errorCode, nodeFileSystem } from './file-system.js';
 import { hashFile, sha256Hex } from './hash.js';
+import { assertInstallable } from './install-paths.js';
 import {
   POINTER_KEY,
   type PatchManifest,
   type PatchPointer,
   assertNotExpired,
   parseManifest,
-  parsePointer,
 } from './manifest.js';
 import { collisionKey, resolveInside, unsafePathReason } from './paths.js';
 import { type PatchProgressListener, ProgressCounter } from './progress.js';
@@ -26,11 +28,20 @@ import {
   acquireInstallLock,
   readInstallState,
   readJournal,
-  removeJournal,
   stateLayout,
   writeJournal,
 } from './state.js';
 import { StatCache } from './stat-cache.js';
+import { type AnyPointer, parseAnyPointer } from './published-release.js';
+import { type ChunkRef, chunkEncoding, chunkKey, chunkRefsOf } from './release-format.js';
+import { type ChunkedReleaseView, readChunkedRelease, readFullList } from './release-reader.js';
+import {
+  type ChunkedTarget,
+  LocalChunkIndex,
+  assembleFile,
+  downloadChunks,
+  planChunkDownloads,
+} from './rebuild.js';
 
 /** Options of {@link PatchUpdater}. */
 export interface PatchUpdaterOptions {
@@ -65,6 +76,35 @@ export interface PatchUpdaterOptions {
    * CDN, or when the distribution ignores query strings for that path).
    */
   pointerCacheBusting?: 'none' | 'query';
+  /**
+   * Largest `version.json` body accepted, in bytes; default 64 KiB. A larger `Content-Length` is refused before
+   * reading the body, a longer body the moment it passes the limit (`TOO_LARGE`).
+   */
+  maxPointerBytes?: number;
+  /** Largest release manifest accepted, in bytes; default 64 MiB (about 450,000 files). Same rules. */
+  maxManifestBytes?: number;
+  /**
+   * The lowest pointer `sequence` accepted, even on an install without local state: ship the game with the
+   * sequence of the release it contains (`PublishResult.sequence`, `sgk patch status`), and a replayed older
+   * signed pointer is refused (`ROLLBACK_REJECTED`). Default 0.
+   */
+  minSequence?: number;
+  /**
+   * With a `publicKey`, when a signed pointer must carry an `expiresAt` (the publisher's `pointerTtlMs`):
+   * - `'fresh-install'` (default): when the install has no local state. There, no installed sequence tells an old
+   *   signed pointer from the current one, so only its expiry (and `minSequence`) can; an install with state is
+   *   protected by its installed sequence and is not stopped by a publisher who forgot to refresh.
+   * - `'always'`: every check (also stops a freeze attack that keeps an install on its current release).
+   * - `'never'`: rely on `minSequence` alone.
+   * A pointer without `expiresAt` where one is required is refused with `FRESHNESS_REQUIRED`. Without a
+   * `publicKey` nothing is required (anyone can write an unsigned pointer).
+   */
+  requirePointerExpiry?: 'fresh-install' | 'always' | 'never';
+  /**
+   * The file system calls an update makes in the install folder; default `node:fs/promises`. For diagnostics and
+   * fault-injection tests (see {@link PatchFileSystem}).
+   */
+  fileSystem?: PatchFileSystem;
   /** Clock for expiry checks; default `() => new Date()`. */
   now?: () => Date;
   /**
@@ -80,13 +120,19 @@ export interface PlannedDownload {
   path: string;
   size: number;
   sha256: string;
+  /** Format 1: the object's URL. Format 2: the URL of its first chunk (see `chunks`). */
   url: string;
+  /** Format 2: the file's chunks, rebuilt from local data where possible, the rest downloaded. */
+  chunks?: ChunkRef[];
 }
 
 /** What an update would do, see {@link PatchUpdater.check}. */
 export interface UpdatePlan {
-  pointer: PatchPointer;
+  pointer: AnyPointer;
+  /** The release's files; for a format-2 release, its format-1 view (see `chunked`). */
   manifest: PatchManifest;
+  /** Format 2: the release record, the chunk lists read, and the metadata bytes that cost. */
+  chunked?: ChunkedReleaseView;
   release: string;
   sequence: number;
   /** The release installed now, if any. */
@@ -156,6 +202,7 @@ export class PatchUpdater {
   private readonly fetch: FetchLike;
   private readonly options: PatchUpdaterOptions;
   private readonly now: () => Date;
+  private readonly fs: PatchFileSystem;
 
   /** @throws {PatchError} `INVALID_OPTIONS` */
   constructor(options: PatchUpdaterOptions) {
@@ -180,7 +227,29 @@ export class PatchUpdater {
         `prefix ${JSON.stringify(options.prefix)} is not a safe folder name.`,
       );
     }
-    for (const name of ['concurrency', 'attempts', 'stallTimeoutMs'] as const) {
+    if (
+      options.minSequence !== undefined &&
+      (!Number.isSafeInteger(options.minSequence) || options.minSequence < 0)
+    ) {
+      throw new PatchError('INVALID_OPTIONS', 'minSequence must be a non-negative integer.');
+    }
+    const expiryPolicies = ['fresh-install', 'always', 'never'];
+    if (
+      options.requirePointerExpiry !== undefined &&
+      !expiryPolicies.includes(options.requirePointerExpiry)
+    ) {
+      throw new PatchError(
+        'INVALID_OPTIONS',
+        `requirePointerExpiry must be one of ${expiryPolicies.join(', ')}.`,
+      );
+    }
+    for (const name of [
+      'concurrency',
+      'attempts',
+      'stallTimeoutMs',
+      'maxPointerBytes',
+      'maxManifestBytes',
+    ] as const) {
       const value = options[name];
       if (value !== undefined && (!Number.isFinite(value) || value < 1)) {
         throw new PatchError('INVALID_OPTIONS', `${name} must be a positive number.`);
@@ -192,6 +261,7 @@ export class PatchUpdater {
     this.fetch = fetchFunction;
     this.options = options;
     this.now = options.now ?? (() => new Date());
+    this.fs = options.fileSystem ?? nodeFileSystem;
     this.layout = stateLayout(options.installDir);
     this.baseUrl = `${options.cdnUrl.replace(/\/+$/, '')}${prefix === '' ? '' : `/${encodeKey(prefix)}`}`;
   }
@@ -268,7 +338,7 @@ export class PatchUpdater {
       const staged = await this.stage(plan, signal, onProgress);
       throwIfAborted(signal);
       const journal = await this.prepareJournal(plan, staged.blobPaths);
-      await writeJournal(this.layout, journal);
+      await writeJournal(this.layout, journal, this.fs);
       await this.step({ name: 'journal-committed' });
       const counter = new ProgressCounter(
         'apply',
@@ -276,10 +346,15 @@ export class PatchUpdater {
         0,
         onProgress,
       );
-      const applied = await applyJournal(this.layout, journal, async (step) => {
-        if (step.name === 'written' || step.name === 'deleted') counter.fileDone(step.path);
-        await this.step(step);
-      });
+      const applied = await applyJournal(
+        this.layout,
+        journal,
+        async (step) => {
+          if (step.name === 'written' || step.name === 'deleted') counter.fileDone(step.path);
+          await this.step(step);
+        },
+        { fs: this.fs },
+      );
       await this.rememberHashes(plan);
       onProgress?.({ phase: 'done', files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 });
       await this.step({ name: 'done' });
@@ -292,7 +367,11 @@ export class PatchUpdater {
         ...summarize(applied),
       };
     } catch (error) {
-      throw asAbortError(error, signal);
+      throw asFileSystemError(
+        asAbortError(error, signal),
+        'Cannot stage the update',
+        'the installed release was not changed',
+      );
     } finally {
       await unlock();
     }
@@ -302,22 +381,70 @@ export class PatchUpdater {
     await this.options.onStep?.(step);
   }
 
+  /**
+   * Finishes a pending journal: forward, or back when it cannot go forward (or an earlier apply failed). A journal
+   * that was undone is gone and the state still names the previous release, so the check that follows plans the
+   * update again; only a journal that cannot even be undone (the cause, e.g. a locked file, is still there) throws.
+   */
   private async recoverLocked(): Promise<boolean> {
     const journal = await readJournal(this.layout);
     if (!journal) return false;
     try {
-      await applyJournal(this.layout, journal, (step) => this.step(step));
+      if (journal.direction === 'rollback') await undoJournal(this.layout, journal, { fs: this.fs });
+      else await applyJournal(this.layout, journal, (step) => this.step(step), { fs: this.fs });
     } catch (error) {
-      if (!isStagingLost(error)) throw error;
-      // A staged file vanished: forget the journal; the state still names the old release, so the next check
-      // sees which files are missing and downloads them again.
-      await removeJournal(this.layout);
-      await rm(this.layout.stagingDir, { recursive: true, force: true });
+      if (!isRolledBack(error))
+        throw asFileSystemError(
+          error,
+          'Cannot finish or undo the interrupted update',
+          'the next run tries again',
+        );
     }
     return true;
   }
 
-  private async fetchWithRetries(url: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  /**
+   * Refuses a pointer that could be an old one replayed: below the installed sequence (or equal with another
+   * release), below `minSequence`, or, with a public key, without `expiresAt` where `requirePointerExpiry` asks
+   * for one.
+   */
+  private assertFresh(pointer: AnyPointer, state: InstallState | undefined): void {
+    if (
+      state &&
+      (pointer.sequence < state.sequence ||
+        (pointer.sequence === state.sequence && pointer.release !== state.release))
+    ) {
+      throw new PatchError(
+        'ROLLBACK_REJECTED',
+        `The CDN offers release ${pointer.release} at sequence ${pointer.sequence}, older than the installed ${state.release} (sequence ${state.sequence}): refusing to go back.`,
+      );
+    }
+    const minSequence = this.options.minSequence ?? 0;
+    if (pointer.sequence < minSequence) {
+      throw new PatchError(
+        'ROLLBACK_REJECTED',
+        `The CDN offers release ${pointer.release} at sequence ${pointer.sequence}, older than this game's minimum sequence ${minSequence}: refusing to go back.`,
+      );
+    }
+    const policy = this.options.requirePointerExpiry ?? 'fresh-install';
+    const required = policy === 'always' || (policy === 'fresh-install' && state === undefined);
+    if (this.options.publicKey !== undefined && required && pointer.expiresAt === undefined) {
+      throw new PatchError(
+        'FRESHNESS_REQUIRED',
+        `The signed version.json (release ${pointer.release}, sequence ${pointer.sequence}) has no expiresAt, so ${
+          state === undefined ? 'this fresh install' : 'this install'
+        } cannot tell it from an old one replayed: publish with pointerTtlMs (--pointer-ttl), or set minSequence and requirePointerExpiry: 'never'.`,
+      );
+    }
+  }
+
+  /** GETs a small JSON document (pointer, manifest) with retries, holding at most `maxBytes` of its body. */
+  private async fetchWithRetries(
+    url: string,
+    signal: AbortSignal | undefined,
+    maxBytes: number,
+    what: string,
+  ): Promise<Uint8Array> {
     return withRetries(
       async () => {
         let response: Response;
@@ -345,7 +472,7 @@ export class PatchUpdater {
             status: response.status,
           });
         }
-        return new Uint8Array(await response.arrayBuffer());
+        return readBoundedBody(response, maxBytes, url, what);
       },
       {
         attempts: this.options.attempts ?? 5,
@@ -364,49 +491,38 @@ export class PatchUpdater {
     const pointerUrl =
       `${this.baseUrl}/${POINTER_KEY}` +
       (this.options.pointerCacheBusting === 'query' ? `?t=${now.getTime()}` : '');
-    const pointerBytes = await this.fetchWithRetries(pointerUrl, signal);
+    const pointerBytes = await this.fetchWithRetries(
+      pointerUrl,
+      signal,
+      this.options.maxPointerBytes ?? DEFAULT_MAX_POINTER_BYTES,
+      'version.json pointer',
+    );
     const pointerJson = parseJsonOrThrow(pointerBytes, 'version.json pointer');
     if (this.options.publicKey !== undefined) verifyDocument(pointerJson, 'pointer', this.options.publicKey);
-    const pointer = parsePointer(pointerJson);
+    const pointer = parseAnyPointer(pointerJson);
     assertNotExpired(pointer, now, 'version.json pointer');
-
     const state = await readInstallState(this.layout);
-    if (
-      state &&
-      (pointer.sequence < state.sequence ||
-        (pointer.sequence === state.sequence && pointer.release !== state.release))
-    ) {
-      throw new PatchError(
-        'ROLLBACK_REJECTED',
-        `The CDN offers release ${pointer.release} at sequence ${pointer.sequence}, older than the installed ${state.release} (sequence ${state.sequence}): refusing to go back.`,
-      );
-    }
+    this.assertFresh(pointer, state);
 
-    const manifestUrl = `${this.baseUrl}/${encodeKey(pointer.manifest.key)}`;
-    const manifestBytes = await this.fetchWithRetries(manifestUrl, signal);
-    const manifestJson = parseJsonOrThrow(manifestBytes, 'manifest');
-    if (this.options.publicKey !== undefined)
-      verifyDocument(manifestJson, 'manifest', this.options.publicKey);
-    if (
-      manifestBytes.length !== pointer.manifest.size ||
-      sha256Hex(manifestBytes) !== pointer.manifest.sha256
-    ) {
-      throw new PatchError(
-        'INTEGRITY_MISMATCH',
-        `${manifestUrl} does not match the SHA-256 and size version.json names.`,
-        {
-          url: manifestUrl,
-        },
-      );
+    let chunked: ChunkedReleaseView | undefined;
+    let manifest: PatchManifest;
+    const readerOptions = {
+      fetchKey: (key: string) =>
+        this.fetchWithRetries(
+          `${this.baseUrl}/${encodeKey(key)}`,
+          signal,
+          this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
+          key,
+        ),
+      now,
+      ...(this.options.publicKey === undefined ? {} : { publicKey: this.options.publicKey }),
+    };
+    if (pointer.formatVersion === 2) {
+      chunked = await readChunkedRelease(pointer, state, readerOptions);
+      manifest = chunked.manifest;
+    } else {
+      manifest = await this.readManifestV1(pointer, signal, now);
     }
-    const manifest = parseManifest(manifestJson);
-    if (manifest.release !== pointer.release) {
-      throw new PatchError(
-        'MANIFEST_INVALID',
-        `version.json names release ${pointer.release}, but its manifest is ${manifest.release}.`,
-      );
-    }
-    assertNotExpired(manifest, now, 'manifest');
 
     const cache = await StatCache.load(this.layout.statCachePath);
     const download: PlannedDownload[] = [];
@@ -418,6 +534,13 @@ export class PatchUpdater {
       if (local?.sha256 === file.sha256) {
         unchanged.push(path);
         localContent.add(file.sha256);
+      } else if (chunked) {
+        if (!chunked.entries[path])
+          chunked = await readFullList(chunked.record, readerOptions, chunked.metadataBytes);
+        const chunks = chunkRefsOf(chunked.entries[path] ?? { size: 0, sha256: file.sha256, chunks: [] });
+        const first = chunks[0];
+        const url = first ? this.chunkUrl(first) : '';
+        download.push({ path, size: file.size, sha256: file.sha256, url, chunks });
       } else {
         const url =
           `${this.baseUrl}/${encodeKey(file.key)}` +
@@ -427,15 +550,26 @@ export class PatchUpdater {
     }
     const manifestKeys = new Set(Object.keys(manifest.files).map(collisionKey));
     const deletes: UpdatePlan['delete'] = [];
+    const removableNow = new Set<string>();
     for (const [path, file] of Object.entries(state?.files ?? {})) {
       if (manifest.files[path] || manifestKeys.has(collisionKey(path))) continue;
       if (unsafePathReason(path) !== undefined) continue;
       const local = await localHash(resolveInside(this.layout.root, path), path, cache);
       if (local === undefined) continue;
       deletes.push({ path, sha256: file.sha256 });
-      if (local.sha256 === file.sha256) localContent.add(file.sha256);
+      if (local.sha256 === file.sha256) {
+        localContent.add(file.sha256);
+        removableNow.add(path);
+      }
     }
     await cache.save();
+    // Refuse now, before staging anything, what applying could not do: a link on the way, something in the way.
+    const removable = new Set(
+      deletes.filter((entry) => removableNow.has(entry.path)).map((entry) => entry.path),
+    );
+    for (const file of download) {
+      await assertInstallable(this.fs, this.layout.root, file.path, (path) => removable.has(path));
+    }
     let downloadBytes = 0;
     const counted = new Set<string>();
     for (const file of download) {
@@ -446,6 +580,7 @@ export class PatchUpdater {
     return {
       pointer,
       manifest,
+      ...(chunked ? { chunked } : {}),
       release: pointer.release,
       sequence: pointer.sequence,
       installedRelease: state?.release ?? null,
@@ -459,6 +594,53 @@ export class PatchUpdater {
         state?.release === pointer.release &&
         state.sequence === pointer.sequence,
     };
+  }
+
+  private chunkUrl(ref: ChunkRef): string {
+    return `${this.baseUrl}/${encodeKey(chunkKey(ref[0], chunkEncoding(ref)))}`;
+  }
+
+  /** Fetches and verifies the format-1 manifest a pointer pins. */
+  private async readManifestV1(
+    pointer: PatchPointer,
+    signal: AbortSignal | undefined,
+    now: Date,
+  ): Promise<PatchManifest> {
+    const manifestUrl = `${this.baseUrl}/${encodeKey(pointer.manifest.key)}`;
+    const maxManifestBytes = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    if (pointer.manifest.size > maxManifestBytes) {
+      throw new PatchError(
+        'TOO_LARGE',
+        `version.json names a manifest of ${pointer.manifest.size} bytes, over the limit of ${maxManifestBytes} bytes (maxManifestBytes).`,
+        { url: manifestUrl },
+      );
+    }
+    const mismatch = (): PatchError =>
+      new PatchError(
+        'INTEGRITY_MISMATCH',
+        `${manifestUrl} does not match the SHA-256 and size version.json names.`,
+        { url: manifestUrl },
+      );
+    const manifestBytes = await this.fetchWithRetries(manifestUrl, signal, maxManifestBytes, 'manifest');
+    const manifestJson = parseJsonOrThrow(manifestBytes, 'manifest');
+    if (this.options.publicKey !== undefined)
+      verifyDocument(manifestJson, 'manifest', this.options.publicKey);
+    if (
+      manifestBytes.length !== pointer.manifest.size ||
+      sha256Hex(manifestBytes) !== pointer.manifest.sha256
+    ) {
+      throw mismatch();
+    }
+    const manifest = parseManifest(manifestJson);
+    if (manifest.release !== pointer.release) {
+      throw new PatchError(
+        'MANIFEST_INVALID',
+        `version.json names release ${pointer.release}, but its manifest is ${manifest.release}.`,
+      );
+    }
+    assertNotExpired(manifest, now, 'manifest');
+
+    return manifest;
   }
 
   /**
@@ -498,11 +680,34 @@ export class PatchUpdater {
       }
     }
 
-    const totalBytes = [...needed.values()].reduce((sum, file) => sum + file.size, 0);
-    const counter = new ProgressCounter('download', needed.size, totalBytes, onProgress);
+    // Format 2: chunks come from local files first (the old version of each file, files this release drops),
+    // then from earlier downloads; only the rest is fetched, before any file is rebuilt.
+    const chunkTargets = new Map<string, ChunkedTarget>();
+    let wholeBytes = 0;
+    for (const file of needed.values()) {
+      const ready = await stat(join(blobsDir, file.sha256)).catch(() => undefined);
+      if (ready?.size === file.size) continue;
+      if (file.chunks) chunkTargets.set(file.sha256, { ...file, chunks: file.chunks });
+      else if (!localSources.has(file.sha256)) wholeBytes += file.size;
+    }
+    const chunkDir = join(this.layout.stagingDir, 'chunks');
+    const localChunks = await this.localChunkIndex(plan, [...chunkTargets.values()], localSources, signal);
+    const chunkPlan = await planChunkDownloads([...chunkTargets.values()], localChunks, chunkDir);
+    const counter = new ProgressCounter('download', needed.size, wholeBytes + chunkPlan.bytes, onProgress);
+    const fetched = await downloadChunks(chunkPlan.toFetch, {
+      fetch: this.fetch,
+      urlOf: (ref) => this.chunkUrl(ref),
+      chunkDir,
+      concurrency: this.options.concurrency ?? 4,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? 30_000,
+      attempts: this.options.attempts ?? 5,
+      baseDelayMs: this.options.retryBaseDelayMs ?? 500,
+      ...(signal ? { signal } : {}),
+      onBytes: (delta) => counter.addBytes(delta),
+    });
     const limit = pLimit(this.options.concurrency ?? 4);
     let downloadedFiles = 0;
-    let bytesFetched = 0;
+    let bytesFetched = fetched.bytesFetched;
     let copiedLocally = 0;
     let index = 0;
     const blobPaths = new Map<string, string>();
@@ -514,14 +719,17 @@ export class PatchUpdater {
           const partPath = `${finalPath}.part`;
           blobPaths.set(file.sha256, `blobs/${file.sha256}`);
           const ready = await stat(finalPath).catch(() => undefined);
+          const target = chunkTargets.get(file.sha256);
           if (ready?.size === file.size) {
-            counter.addBytes(file.size);
+            // staged by an earlier, interrupted run
           } else if (
             localSources.has(file.sha256) &&
-            (await copyVerified(localSources.get(file.sha256) ?? '', partPath, finalPath, file))
+            (await copyVerified(this.fs, localSources.get(file.sha256) ?? '', partPath, finalPath, file))
           ) {
             copiedLocally += 1;
-            counter.addBytes(file.size);
+          } else if (target) {
+            await assembleFile(target, finalPath, localChunks, chunkDir, signal);
+            downloadedFiles += 1;
           } else {
             const result: DownloadResult = await downloadVerified({
               url: file.url,
@@ -548,11 +756,37 @@ export class PatchUpdater {
     return { blobPaths, downloadedFiles, bytesFetched, copiedLocally };
   }
 
+  /**
+   * Indexes the chunks of the local files a format-2 update can rebuild from: the current file at each path
+   * it rewrites, the files it deletes, and whole local copies of wanted contents.
+   */
+  private async localChunkIndex(
+    plan: UpdatePlan,
+    targets: ChunkedTarget[],
+    localSources: Map<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<LocalChunkIndex> {
+    const index = new LocalChunkIndex();
+    if (!plan.chunked || targets.length === 0) return index;
+    const wanted = new Set(targets.flatMap((target) => target.chunks.map((ref) => ref[0])));
+    const candidates = new Set<string>();
+    for (const target of targets) {
+      candidates.add(resolveInside(this.layout.root, target.path));
+      const source = localSources.get(target.sha256);
+      if (source) candidates.add(source);
+    }
+    for (const entry of plan.delete) candidates.add(resolveInside(this.layout.root, entry.path));
+    for (const file of candidates) await index.add(file, plan.chunked.record.chunking, wanted, signal);
+    return index;
+  }
+
   /** The journal: each download path moves its blob into place; further paths with one content get copies. */
   private async prepareJournal(plan: UpdatePlan, blobPaths: Map<string, string>): Promise<ApplyJournal> {
     const used = new Set<string>();
     const writes: ApplyJournal['writes'] = [];
     const copiesDir = join(this.layout.stagingDir, 'copies');
+    // No journal exists here (recovery ran first): backups left by a crash after an update finished are stale.
+    await this.fs.removeTree(this.layout.backupDir);
     for (const [index, file] of plan.download.entries()) {
       const blob = blobPaths.get(file.sha256);
       if (!blob)
@@ -561,7 +795,10 @@ export class PatchUpdater {
       if (used.has(file.sha256)) {
         await mkdir(copiesDir, { recursive: true });
         source = `copies/${index}`;
-        await copyFile(join(this.layout.stagingDir, ...blob.split('/')), join(copiesDir, String(index)));
+        await this.fs.copyFile(
+          join(this.layout.stagingDir, ...blob.split('/')),
+          join(copiesDir, String(index)),
+        );
       }
       used.add(file.sha256);
       writes.push({ path: file.path, source, sha256: file.sha256, size: file.size });
@@ -596,6 +833,17 @@ export class PatchUpdater {
   }
 }
 
+/**
+ * A file system error (ENOSPC while staging, EACCES…) as a typed `APPLY_FAILED`, keeping it as `cause`;
+ * `PatchError`s pass unchanged.
+ */
+function asFileSystemError(error: unknown, what: string, outcome: string): unknown {
+  if (isPatchError(error) || !(error instanceof Error)) return error;
+  return new PatchError('APPLY_FAILED', `${what} (${errorCode(error) ?? error.message}); ${outcome}.`, {
+    cause: error,
+  });
+}
+
 function summarize(applied: ApplyResult): Pick<UpdateResult, 'written' | 'deleted' | 'kept'> {
   return { written: applied.written, deleted: applied.deleted, kept: applied.kept };
 }
@@ -625,6 +873,7 @@ async function localHash(
 
 /** Copies a local file with the wanted content to the staging folder, verifying it; false if it no longer matches. */
 async function copyVerified(
+  fs: PatchFileSystem,
   source: string,
   partPath: string,
   finalPath: string,
@@ -632,13 +881,13 @@ async function copyVerified(
 ): Promise<boolean> {
   try {
     if (!(await lstat(source)).isFile()) return false;
-    await copyFile(source, partPath);
+    await fs.copyFile(source, partPath);
     const copied = await hashFile(partPath);
     if (copied.sha256 !== file.sha256 || copied.size !== file.size) {
       await rm(partPath, { force: true });
       return false;
     }
-    await renameWithRetry(partPath, finalPath);
+    await renameWithRetry(partPath, finalPath, { rename: (from, to) => fs.rename(from, to) });
     return true;
   } catch {
     await rm(partPath, { force: true });

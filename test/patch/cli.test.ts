@@ -124,7 +124,8 @@ describe('sgk patch', () => {
     await writeTree(source, { 'a.txt': 'a' });
     await sgk('patch', 'keygen', '--out', keys);
     await sgk('patch', 'keygen', '--out', otherKeys);
-    await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--signing-key', join(keys, 'private.pem'));
+    const signing = ['--signing-key', join(keys, 'private.pem')];
+    await sgk('patch', 'publish', source, ...bucketArgs(prefix), ...signing, '--pointer-ttl', '3600');
 
     const refused = await sgk(
       'patch',
@@ -144,6 +145,32 @@ describe('sgk patch', () => {
     );
 
     expect(isPatchError(refused, 'SIGNATURE_INVALID')).toBe(true);
+    expect(accepted).toContain('Updated to');
+  });
+
+  it('refuses a signed pointer without expiry on a fresh install unless a minimum sequence is given', async () => {
+    const prefix = `cli-${++counter}`;
+    const keys = await temporaryFolder('sgk-keys-');
+    const source = await temporaryFolder('sgk-src-');
+    const install = await temporaryFolder('sgk-install-');
+    await writeTree(source, { 'a.txt': 'a' });
+    await sgk('patch', 'keygen', '--out', keys);
+    await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--signing-key', join(keys, 'private.pem'));
+    const pull = (...extra: string[]) =>
+      sgk(
+        'patch',
+        'pull',
+        `${env.cdn}/${prefix}`,
+        install,
+        '--public-key',
+        join(keys, 'public.pem'),
+        ...extra,
+      );
+
+    const refused = await pull().catch((error: unknown) => error);
+    const accepted = await pull('--min-sequence', '1', '--require-pointer-expiry', 'never');
+
+    expect(isPatchError(refused, 'FRESHNESS_REQUIRED')).toBe(true);
     expect(accepted).toContain('Updated to');
   });
 

@@ -46,7 +46,9 @@ async function setup(initial: TreeSpec) {
   const install = await temporaryFolder('sgk-install-');
   await writeTree(source, initial);
   const counts = countS3Commands(s3);
-  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+  // This suite pins the format-1 layout (one blob per file, a JSON manifest), which the updater must keep
+  // reading; chunked.test.ts covers the default format 2.
+  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, format: 1 });
   const network = recordingFetch();
   const updater = new PatchUpdater({
     cdnUrl: env.cdn,
@@ -309,7 +311,7 @@ describe('publishing and pulling through the local CDN', () => {
     // A second build machine with its own checkout (and no local state) publishes one change.
     const otherSource = await temporaryFolder('sgk-src2-');
     await writeTree(otherSource, { 'a.txt': 'a', 'b.txt': 'b2' });
-    const other = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+    const other = new PatchPublisher({ s3, bucket: env.bucket, prefix, format: 1 });
     await other.scan(otherSource);
 
     const plan = await other.plan();
@@ -362,6 +364,7 @@ describe('publishing and pulling through the local CDN', () => {
       s3,
       bucket: env.bucket,
       prefix,
+      format: 1,
       multipartThresholdBytes: 5 * 1024 * 1024,
       partSizeBytes: 5 * 1024 * 1024,
     });

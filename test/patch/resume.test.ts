@@ -72,7 +72,8 @@ describe('resuming a cut download', () => {
     const source = await temporaryFolder('sgk-src-');
     const install = await temporaryFolder('sgk-install-');
     await writeTree(source, { 'level.pak': content });
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix: 'resume' });
+    // Whole-object resume of a format-1 release; chunked.test.ts resumes a half-downloaded chunk.
+    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix: 'resume', format: 1 });
     await publisher.scan(source);
     await publisher.publish();
     const blobPath = `/resume/${blobKey(sha256Hex(content))}`;

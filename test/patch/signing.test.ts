@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PatchPublisher,
   PatchUpdater,
+  type PatchUpdaterOptions,
   generateSigningKeyPair,
   isPatchError,
   releaseManifestKey,
@@ -34,7 +35,8 @@ afterAll(async () => {
   await env.stack.stop();
 });
 
-async function setup(options: { pointerTtlMs?: number; now?: () => Date } = {}) {
+/** A signing publisher; its pointers expire after an hour unless `pointerTtlMs: undefined` says otherwise. */
+async function setup(options: { pointerTtlMs?: number | undefined; now?: () => Date } = {}) {
   const prefix = `signed-${++counter}`;
   const source = await temporaryFolder('sgk-src-');
   const install = await temporaryFolder('sgk-install-');
@@ -42,11 +44,18 @@ async function setup(options: { pointerTtlMs?: number; now?: () => Date } = {}) 
     s3,
     bucket: env.bucket,
     prefix,
+    // These tests tamper with format-1 documents; chunked.test.ts signs and tampers with format 2.
+    format: 1,
     signingKey: keys.privateKeyPem,
     keyId: 'test-key',
+    ...('pointerTtlMs' in options ? {} : { pointerTtlMs: 3_600_000 }),
     ...options,
   });
-  const updater = (publicKey = keys.publicKeyPem, now?: () => Date) =>
+  const updater = (
+    publicKey = keys.publicKeyPem,
+    now?: () => Date,
+    extra: Partial<PatchUpdaterOptions> = {},
+  ) =>
     new PatchUpdater({
       cdnUrl: env.cdn,
       prefix,
@@ -54,6 +63,7 @@ async function setup(options: { pointerTtlMs?: number; now?: () => Date } = {}) 
       publicKey,
       retryBaseDelayMs: 10,
       ...(now ? { now } : {}),
+      ...extra,
     });
   const publish = async (files: Record<string, string | null>) => {
     await writeTree(source, files);
@@ -189,5 +199,60 @@ describe('signed releases', () => {
     const served = await fetch(`${env.cdn}/${published.manifestKey}`);
 
     expect(sha256Hex(new Uint8Array(await served.arrayBuffer()))).toBe(published.pointer.manifest.sha256);
+  });
+});
+
+describe('a fresh install (no local state) and replayed signed pointers', () => {
+  it('refuses a replayed old signed pointer once it has expired, and accepts the current one', async () => {
+    let clock = new Date('2026-03-01T00:00:00Z');
+    const { updater, publish, putText } = await setup({ pointerTtlMs: 60 * 60_000, now: () => clock });
+    const old = await publish({ 'a.txt': 'vulnerable' });
+    clock = new Date('2026-03-02T00:00:00Z');
+    await publish({ 'a.txt': 'fixed' });
+    const later = () => new Date('2026-03-02T00:10:00Z');
+    await putText('version.json', serializeDocument(old.pointer));
+
+    const replayed = await failure(updater(keys.publicKeyPem, later).update());
+
+    expect(isPatchError(replayed, 'MANIFEST_EXPIRED')).toBe(true);
+    expect(await updater(keys.publicKeyPem, later).readState()).toBeUndefined();
+  });
+
+  it('refuses a signed pointer without expiresAt on a fresh install (FRESHNESS_REQUIRED), not on an installed one', async () => {
+    const { install, updater, publish } = await setup({ pointerTtlMs: undefined });
+    await publish({ 'a.txt': 'a' });
+
+    const fresh = await failure(updater().update());
+    expect(isPatchError(fresh, 'FRESHNESS_REQUIRED')).toBe(true);
+    expect(await hashTree(install)).toEqual({});
+
+    // The same install, given a floor instead: installs, and from then on its installed sequence protects it.
+    await updater(keys.publicKeyPem, undefined, { minSequence: 1, requirePointerExpiry: 'never' }).update();
+    await publish({ 'a.txt': 'b' });
+    await updater().update();
+    expect(await hashTree(install)).toEqual(hashSpec({ 'a.txt': 'b' }));
+
+    // 'always' also refuses it on an installed folder.
+    await publish({ 'a.txt': 'c' });
+    const always = await failure(
+      updater(keys.publicKeyPem, undefined, { requirePointerExpiry: 'always' }).check(),
+    );
+    expect(isPatchError(always, 'FRESHNESS_REQUIRED')).toBe(true);
+  });
+
+  it('refuses a replayed signed pointer below minSequence on a fresh install', async () => {
+    const { install, updater, publish, putText } = await setup({ pointerTtlMs: undefined });
+    const old = await publish({ 'a.txt': 'old' });
+    const current = await publish({ 'a.txt': 'current' });
+    await putText('version.json', serializeDocument(old.pointer));
+    const shipped = { minSequence: current.sequence, requirePointerExpiry: 'never' as const };
+
+    const replayed = await failure(updater(keys.publicKeyPem, undefined, shipped).update());
+
+    expect(isPatchError(replayed, 'ROLLBACK_REJECTED')).toBe(true);
+    expect(await hashTree(install)).toEqual({});
+    await putText('version.json', serializeDocument(current.pointer));
+    await updater(keys.publicKeyPem, undefined, shipped).update();
+    expect(await hashTree(install)).toEqual(hashSpec({ 'a.txt': 'current' }));
   });
 });

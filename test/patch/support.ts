@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -170,3 +170,12 @@ export function countS3Commands(client: S3Client): {
 }
 
 let counters = 0;
+
+/**
+ * Deterministic pseudo-random bytes at memory speed (AES-128-CTR of zeros keyed by the seed): for the tens of
+ * MiB the chunking tests need.
+ */
+export function seededBigBytes(seed: number, length: number): Buffer {
+  const key = createHash('sha256').update(`seed-${seed}`).digest().subarray(0, 16);
+  return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(length));
+}

@@ -119,6 +119,19 @@ describe('versionId mode (mocked S3 versioning, real local S3 and CDN otherwise)
     expect(pulled.bytesFetched).toBe(2);
   });
 
+  it('publishes and installs 0-byte files', async () => {
+    const files = { '.gitkeep': '', 'config/empty.ini': '', 'a.txt': 'a' };
+    const { source, install, publisher, updater, network } = await setup(files);
+    await publisher.scan(source);
+
+    const published = await publisher.publish();
+    await updater.update();
+
+    expect(published.manifest.files['.gitkeep']?.size).toBe(0);
+    expect(await hashTree(install)).toEqual(hashSpec(files));
+    expect(network.requests.filter((request) => request.url.includes('versionId='))).toHaveLength(1);
+  });
+
   it('refuses a top-level file that would clash with version.json in versionId mode', async () => {
     const { source, publisher } = await setup({ 'version.json': '{}' });
     await publisher.scan(source);

@@ -1,6 +1,7 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import cliProgress from 'cli-progress';
+import { formatBytes, progressLine } from '../patch-progress.js';
 import { createTable } from '../table.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -53,15 +54,17 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+/** `--min-sequence` and `--require-pointer-expiry` of `pull` and `status` (see `PatchUpdaterOptions`). */
+interface FreshnessOptions {
+  minSequence?: number;
+  requirePointerExpiry?: 'fresh-install' | 'always' | 'never';
+}
+
+function requirePointerExpiryOption(): Option {
+  return new Option(
+    '--require-pointer-expiry <when>',
+    'with --public-key, when a signed version.json must carry an expiry (default fresh-install)',
+  ).choices(['fresh-install', 'always', 'never']);
 }
 
 function addBucketOptions(command: Command): Command {
@@ -103,36 +106,47 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
 
   const progressBar = (): { update: (progress: PatchProgress) => void; stop: () => void } => {
     if (!stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+    // Payload names avoid cli-progress's own tokens ({total}, {value}, {eta}…), which it fills itself.
     const bar = new cliProgress.SingleBar(
       {
         stream: stderr,
-        format: ' {phase} |{bar}| {percentage}% | {files}/{totalFiles} files | {done}/{total}',
+        format: ' {phaseName} |{bar}| {percent} | {filesText} | {bytesText} | {rateText} | ETA {etaText}',
         hideCursor: true,
         clearOnComplete: true,
       },
       cliProgress.Presets.shades_classic,
     );
+    const scale = 1000;
     let phase = '';
+    let phaseStarted = 0;
     let running = false;
     return {
       update: (progress) => {
-        const payload = {
-          phase: progress.phase.padEnd(10),
-          files: progress.files,
-          totalFiles: progress.totalFiles,
-          done: formatBytes(progress.bytes),
-          total: formatBytes(progress.totalBytes),
-        };
-        const total = Math.max(progress.totalBytes, 1);
+        if (progress.phase === 'done') {
+          if (running) bar.stop();
+          running = false;
+          return;
+        }
         if (progress.phase !== phase) {
           if (running) bar.stop();
           phase = progress.phase;
-          bar.start(total, progress.bytes, payload);
-          running = true;
-        } else {
-          bar.setTotal(total);
-          bar.update(progress.bytes, payload);
+          phaseStarted = performance.now();
+          running = false;
         }
+        const line = progressLine(progress, (performance.now() - phaseStarted) / 1000);
+        const payload = {
+          phaseName: line.phase.padEnd(10),
+          percent: `${Math.floor(line.fraction * 100)}%`.padStart(4),
+          filesText: line.files,
+          bytesText: line.bytes,
+          rateText: line.rate,
+          etaText: line.eta,
+        };
+        const value = Math.round(line.fraction * scale);
+        if (!running) {
+          bar.start(scale, value, payload);
+          running = true;
+        } else bar.update(value, payload);
       },
       stop: () => {
         if (running) bar.stop();
@@ -302,7 +316,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
   const updaterFor = async (
     cdnUrl: string,
     dir: string,
-    options: { prefix?: string; publicKey?: string; concurrency?: number },
+    options: FreshnessOptions & { prefix?: string; publicKey?: string; concurrency?: number },
   ): Promise<PatchUpdater> =>
     new PatchUpdater({
       cdnUrl,
@@ -310,6 +324,8 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       installDir: dir,
       ...(options.publicKey ? { publicKey: await readFile(options.publicKey, 'utf8') } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.minSequence ? { minSequence: options.minSequence } : {}),
+      ...(options.requirePointerExpiry ? { requirePointerExpiry: options.requirePointerExpiry } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });
 
@@ -320,6 +336,12 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
     .argument('<dir>', 'install folder')
     .option('--prefix <prefix>', 'folder under the CDN URL', '')
     .option('--public-key <file>', 'Ed25519 public key (PEM): refuse unsigned or tampered releases')
+    .option(
+      '--min-sequence <n>',
+      'refuse a version.json with a lower sequence, even on a fresh install',
+      positiveInteger,
+    )
+    .addOption(requirePointerExpiryOption())
     .option('--concurrency <n>', 'parallel downloads', positiveInteger)
     .option('--check', 'only show what would change')
     .option('--json', 'print the result as JSON')
@@ -327,7 +349,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       async (
         cdnUrl: string,
         dir: string,
-        options: {
+        options: FreshnessOptions & {
           prefix?: string;
           publicKey?: string;
           concurrency?: number;
@@ -395,9 +417,14 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
     .option('--cdn <url>', 'CDN base URL to check for updates')
     .option('--prefix <prefix>', 'folder under the CDN URL', '')
     .option('--public-key <file>', 'Ed25519 public key (PEM)')
+    .option('--min-sequence <n>', 'refuse a version.json with a lower sequence', positiveInteger)
+    .addOption(requirePointerExpiryOption())
     .option('--json', 'print the result as JSON')
     .action(
-      async (dir: string, options: { cdn?: string; prefix?: string; publicKey?: string; json?: boolean }) => {
+      async (
+        dir: string,
+        options: FreshnessOptions & { cdn?: string; prefix?: string; publicKey?: string; json?: boolean },
+      ) => {
         const updater = await updaterFor(options.cdn ?? 'http://127.0.0.1', dir, options);
         const state = await updater.readState();
         const plan = options.cdn ? await updater.check() : undefined;

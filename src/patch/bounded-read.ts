@@ -1,0 +1,61 @@
+import { PatchError } from './errors.js';
+
+/** Default limit of the `version.json` pointer body: 64 KiB (a pointer is about 400 bytes). */
+export const DEFAULT_MAX_POINTER_BYTES = 64 * 1024;
+
+/** Default limit of a release manifest body: 64 MiB (about 450,000 files at ~140 bytes each). */
+export const DEFAULT_MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a response body into memory, never holding more than `maxBytes`: a `Content-Length` above the limit is
+ * refused before reading any byte of the body, and a body that streams past it (no or a false `Content-Length`,
+ * an endless response) is cancelled the moment it does. Memory stays O(`maxBytes`) whatever the server sends.
+ *
+ * @param what - named in the error, e.g. `'version.json pointer'`.
+ * @throws {PatchError} `TOO_LARGE` (with `url`); errors of the body stream as they are.
+ * @example
+ * ```ts
+ * import { readBoundedBody } from 'serverless-game-kit/patch';
+ *
+ * const bytes = await readBoundedBody(await fetch(url), 64 * 1024, url, 'version.json pointer');
+ * ```
+ */
+export async function readBoundedBody(
+  response: Response,
+  maxBytes: number,
+  url: string,
+  what: string,
+): Promise<Uint8Array> {
+  const tooLarge = (detail: string): PatchError =>
+    new PatchError(
+      'TOO_LARGE',
+      `The ${what} at ${url} is ${detail}, over its limit of ${maxBytes} bytes: refused before parsing it.`,
+      { url },
+    );
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(`${declared} bytes (Content-Length)`);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge('larger');
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return body;
+}

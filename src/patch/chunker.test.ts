@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { type ChunkingParameters, chunkBytes } from './chunker.js';
+
+/** Deterministic pseudo-random bytes, four at a time (fast enough for tens of MiB). */
+function seeded(seed: number, length: number): Uint8Array {
+  const words = new Uint32Array(Math.ceil(length / 4));
+  let state = seed >>> 0 || 1;
+  for (let index = 0; index < words.length; index++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    words[index] = state >>> 0;
+  }
+  return new Uint8Array(words.buffer, 0, length);
+}
+
+const SMALL: ChunkingParameters = { minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 };
+
+function newBytes(before: Array<{ sha256: string }>, after: Array<{ sha256: string; size: number }>): number {
+  const known = new Set(before.map((chunk) => chunk.sha256));
+  return after.filter((chunk) => !known.has(chunk.sha256)).reduce((sum, chunk) => sum + chunk.size, 0);
+}
+
+function fixedBlocks(data: Uint8Array, size: number): Array<{ sha256: string; size: number }> {
+  const blocks: Array<{ sha256: string; size: number }> = [];
+  for (let offset = 0; offset < data.length; offset += size) {
+    const block = data.subarray(offset, offset + size);
+    blocks.push({ sha256: Buffer.from(block).toString('base64'), size: block.length });
+  }
+  return blocks;
+}
+
+describe('content-defined chunking', () => {
+  it('cuts within min/max, covers every byte, and is deterministic', () => {
+    const data = seeded(1, 8 * 1024 * 1024);
+    const chunks = chunkBytes(data, SMALL);
+    let offset = 0;
+    for (const chunk of chunks) {
+      expect(chunk.offset).toBe(offset);
+      offset += chunk.size;
+    }
+    expect(Math.max(...chunks.map((chunk) => chunk.size))).toBeLessThanOrEqual(SMALL.maxSize);
+    expect(Math.min(...chunks.slice(0, -1).map((chunk) => chunk.size))).toBeGreaterThanOrEqual(SMALL.minSize);
+    expect(offset).toBe(data.length);
+    const mean = data.length / chunks.length;
+    expect(mean).toBeGreaterThan(SMALL.avgSize / 2);
+    expect(mean).toBeLessThan(SMALL.avgSize * 2);
+    expect(chunkBytes(data, SMALL)).toEqual(chunks);
+  });
+
+  it('handles empty, 1-byte and exactly-min inputs', () => {
+    expect(chunkBytes(new Uint8Array(0), SMALL)).toEqual([]);
+    expect(chunkBytes(new Uint8Array([7]), SMALL)).toHaveLength(1);
+    expect(chunkBytes(seeded(2, SMALL.minSize), SMALL)).toHaveLength(1);
+  });
+
+  it('costs only the chunks around an insertion, where fixed-size blocks lose everything after it', () => {
+    const original = seeded(3, 8 * 1024 * 1024);
+    const inserted = seeded(4, 4096);
+    const middle = 3 * 1024 * 1024 + 12345;
+    const edited = new Uint8Array(original.length + inserted.length);
+    edited.set(original.subarray(0, middle), 0);
+    edited.set(inserted, middle);
+    edited.set(original.subarray(middle), middle + inserted.length);
+
+    const cdc = newBytes(chunkBytes(original, SMALL), chunkBytes(edited, SMALL));
+    expect(cdc).toBeLessThanOrEqual(2 * SMALL.maxSize + inserted.length);
+    const fixed = newBytes(fixedBlocks(original, SMALL.avgSize), fixedBlocks(edited, SMALL.avgSize));
+    expect(fixed).toBeGreaterThan(edited.length - middle - SMALL.avgSize);
+  });
+
+  it('costs only the chunks around a deletion and an overwrite', () => {
+    const original = seeded(5, 8 * 1024 * 1024);
+    const deleted = new Uint8Array(original.length - 10_000);
+    deleted.set(original.subarray(0, 2_000_000), 0);
+    deleted.set(original.subarray(2_010_000), 2_000_000);
+    expect(newBytes(chunkBytes(original, SMALL), chunkBytes(deleted, SMALL))).toBeLessThanOrEqual(
+      2 * SMALL.maxSize,
+    );
+    const overwritten = Uint8Array.from(original);
+    overwritten.set(seeded(6, 100_000), 5_000_000);
+    expect(newBytes(chunkBytes(original, SMALL), chunkBytes(overwritten, SMALL))).toBeLessThanOrEqual(
+      100_000 + 2 * SMALL.maxSize,
+    );
+  });
+
+  it('refuses impossible sizes with INVALID_OPTIONS', () => {
+    expect(() => chunkBytes(new Uint8Array(1), { minSize: 10, avgSize: 5, maxSize: 20 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    );
+  });
+});

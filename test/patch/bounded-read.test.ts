@@ -1,0 +1,195 @@
+/**
+ * The pointer and manifests are read with size limits: a huge or endless body never fills memory. Served by the
+ * local S3 server through the CDN route, and by a loopback HTTP server for what S3 cannot send (a false or
+ * missing Content-Length, an endless body).
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PatchPublisher,
+  PatchUpdater,
+  isPatchError,
+  readBoundedBody,
+  serializeDocument,
+} from '../../src/patch/index.js';
+import { type PatchStack, recordingFetch, startPatchStack, temporaryFolder, writeTree } from './support.js';
+
+let env: PatchStack;
+let s3: S3Client;
+let counter = 0;
+
+beforeAll(async () => {
+  env = await startPatchStack('patch-bounded');
+  s3 = env.stack.clients.s3;
+});
+
+afterAll(async () => {
+  await env.stack.stop();
+});
+
+/** A body that hands out `chunk`-byte pieces forever (or `total` bytes), counting what was pulled. */
+function endlessBody(chunk: number, total = Number.POSITIVE_INFINITY) {
+  let pulled = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= total) {
+        controller.close();
+        return;
+      }
+      const size = Math.min(chunk, total - pulled);
+      pulled += size;
+      controller.enqueue(new Uint8Array(size).fill(0x20));
+    },
+  });
+  return { stream, pulled: () => pulled };
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => new Error('expected a failure'),
+    (error: unknown) => error,
+  );
+}
+
+describe('readBoundedBody', () => {
+  it('refuses a Content-Length over the limit without reading the body', async () => {
+    const body = endlessBody(1024);
+    const response = new Response(body.stream, { headers: { 'content-length': String(2 ** 30) } });
+
+    const error = await failure(readBoundedBody(response, 64 * 1024, 'http://x/version.json', 'pointer'));
+
+    expect(isPatchError(error, 'TOO_LARGE')).toBe(true);
+    expect(body.pulled()).toBeLessThanOrEqual(1024 * 2);
+  });
+
+  it('stops an endless body just past the limit', async () => {
+    const body = endlessBody(16 * 1024);
+
+    const error = await failure(
+      readBoundedBody(new Response(body.stream), 64 * 1024, 'http://x/v', 'pointer'),
+    );
+
+    expect(isPatchError(error, 'TOO_LARGE')).toBe(true);
+    // At most the limit plus the chunk that crossed it, plus what the stream queued ahead.
+    expect(body.pulled()).toBeLessThanOrEqual(64 * 1024 + 3 * 16 * 1024);
+  });
+
+  it.each([0, 1, 64 * 1024])('accepts a body of exactly %i bytes', async (size) => {
+    const body = endlessBody(4096, size);
+
+    const bytes = await readBoundedBody(new Response(body.stream), 64 * 1024, 'http://x/v', 'pointer');
+
+    expect(bytes.length).toBe(size);
+  });
+
+  it('refuses one byte over the limit', async () => {
+    const body = endlessBody(4096, 64 * 1024 + 1);
+
+    const error = await failure(
+      readBoundedBody(new Response(body.stream), 64 * 1024, 'http://x/v', 'pointer'),
+    );
+
+    expect(isPatchError(error, 'TOO_LARGE')).toBe(true);
+  });
+});
+
+describe('the updater with oversized documents', () => {
+  it('refuses a 1 MiB version.json from the CDN with TOO_LARGE, and the next good pointer installs', async () => {
+    const prefix = `bounded-${++counter}`;
+    const source = await temporaryFolder('sgk-src-');
+    const install = await temporaryFolder('sgk-install-');
+    await writeTree(source, { 'a.txt': 'a' });
+    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+    await publisher.scan(source);
+    const published = await publisher.publish();
+    const good = serializeDocument(published.pointer);
+    const put = (body: string) =>
+      s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/version.json`, Body: body }));
+    await put(good.replace('\n', ' '.repeat(1024 * 1024)));
+    const updater = new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install, retryBaseDelayMs: 10 });
+
+    const error = await failure(updater.update());
+
+    expect(isPatchError(error, 'TOO_LARGE')).toBe(true);
+    await put(good);
+    expect((await updater.update()).updated).toBe(true);
+  });
+
+  it('refuses a manifest the pointer says is over maxManifestBytes without requesting it', async () => {
+    const prefix = `bounded-${++counter}`;
+    const source = await temporaryFolder('sgk-src-');
+    const install = await temporaryFolder('sgk-install-');
+    await writeTree(source, { 'a.txt': 'a', 'b.txt': 'b' });
+    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+    await publisher.scan(source);
+    const published = await publisher.publish();
+    const network = recordingFetch();
+    const small = published.pointer.manifest.size - 1;
+    const updater = new PatchUpdater({
+      cdnUrl: env.cdn,
+      prefix,
+      installDir: install,
+      fetch: network.fetch,
+      maxManifestBytes: small,
+    });
+
+    const error = await failure(updater.check());
+
+    expect(isPatchError(error, 'TOO_LARGE')).toBe(true);
+    expect(network.requests.map((request) => request.url)).toEqual([`${env.cdn}/${prefix}/version.json`]);
+  });
+});
+
+describe('a hostile server on loopback', () => {
+  let server: Server;
+  let base = '';
+  let sent = 0;
+  let mode: 'declared-1gib' | 'endless' = 'declared-1gib';
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      if (mode === 'declared-1gib') response.writeHead(200, { 'content-length': String(2 ** 30) });
+      else response.writeHead(200);
+      // Writes only while the client reads, and at most 32 MiB: the loop stops by itself.
+      const pump = (): void => {
+        while (sent < 32 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!response.write(chunk)) {
+            response.once('drain', pump);
+            return;
+          }
+        }
+        response.end();
+      };
+      response.on('close', () => response.removeAllListeners('drain'));
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it.each(['declared-1gib', 'endless'] as const)(
+    'refuses a %s version.json after at most a few chunks',
+    async (which) => {
+      mode = which;
+      sent = 0;
+      const install = await temporaryFolder('sgk-install-');
+      const updater = new PatchUpdater({ cdnUrl: base, installDir: install, attempts: 1 });
+
+      const error = await failure(updater.check());
+
+      expect(isPatchError(error, 'TOO_LARGE')).toBe(true);
+      // Socket buffers hold some bytes the client never read; far below the 32 MiB the server would send.
+      expect(sent).toBeLessThan(8 * 1024 * 1024);
+    },
+  );
+});

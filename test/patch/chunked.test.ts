@@ -1,0 +1,195 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PatchPublisher,
+  type PatchPublisherOptions,
+  PatchUpdater,
+  isPatchError,
+  sha256Hex,
+} from '../../src/patch/index.js';
+import { chunkKey } from '../../src/patch/release-format.js';
+import {
+  type PatchStack,
+  type TreeSpec,
+  hashTree,
+  recordingFetch,
+  seededBigBytes,
+  startPatchStack,
+  temporaryFolder,
+  writeTree,
+} from './support.js';
+
+const MiB = 1024 * 1024;
+let env: PatchStack;
+let s3: S3Client;
+let counter = 0;
+
+beforeAll(async () => {
+  env = await startPatchStack('patch-chunked');
+  s3 = env.stack.clients.s3;
+});
+
+afterAll(async () => {
+  await env.stack.stop();
+});
+
+async function setup(initial: TreeSpec, options: Partial<PatchPublisherOptions> = {}) {
+  const prefix = `chunked-${++counter}`;
+  const source = await temporaryFolder('sgk-src-');
+  const install = await temporaryFolder('sgk-install-');
+  await writeTree(source, initial);
+  const network = recordingFetch();
+  const publisherWith = (extra: Partial<PatchPublisherOptions> = {}) =>
+    new PatchPublisher({ s3, bucket: env.bucket, prefix, ...options, ...extra });
+  const publisher = publisherWith();
+  const updater = new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install, fetch: network.fetch });
+  const publish = async (changes: TreeSpec = {}, by = publisher) => {
+    await writeTree(source, changes);
+    await by.scan(source);
+    return by.publish();
+  };
+  const keys = async (): Promise<string[]> => {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/` }));
+    return (listed.Contents ?? []).map((object) => object.Key?.slice(prefix.length + 1) ?? '');
+  };
+  return { prefix, source, install, network, publisher, publisherWith, updater, publish, keys };
+}
+
+function edit(original: Buffer): Buffer {
+  // 64 KiB inserted in the middle, 512 KiB overwritten a quarter in.
+  const middle = Math.floor(original.length / 2);
+  const edited = Buffer.concat([
+    original.subarray(0, middle),
+    seededBigBytes(99, 64 * 1024),
+    original.subarray(middle),
+  ]);
+  seededBigBytes(98, 512 * 1024).copy(edited, Math.floor(original.length / 4));
+  return edited;
+}
+
+// Tens of MiB through s3rver and the CDN route: minutes on a loaded shared machine.
+describe('chunked releases (format 2)', { timeout: 600_000 }, () => {
+  it('fetches only the chunks around an insertion and an overwrite in a 64 MiB archive', async () => {
+    const archive = seededBigBytes(1, 64 * MiB);
+    const { install, source, network, updater, publish } = await setup({ 'data/world.pak': archive });
+    await publish();
+    await updater.update();
+
+    const edited = edit(archive);
+    const second = await publish({ 'data/world.pak': edited });
+    const before = network.bodyBytes();
+    const result = await updater.update();
+    const fetched = network.bodyBytes() - before;
+
+    expect(await hashTree(install)).toEqual(await hashTree(source));
+    expect(second.chunked?.uploadedRawBytes).toBeLessThanOrEqual(8 * MiB);
+    expect(fetched).toBeLessThanOrEqual(8 * MiB);
+    expect(result.bytesFetched).toBeLessThanOrEqual(8 * MiB);
+    expect(fetched).toBeGreaterThan(64 * 1024);
+  });
+
+  it('stores a chunk once across files and releases', async () => {
+    const shared = seededBigBytes(2, 6 * MiB);
+    const { keys, publish, install, updater, network } = await setup({
+      'a.pak': shared,
+      'b/copy.pak': shared,
+    });
+    const first = await publish();
+    expect(first.chunked?.uploadedRawBytes).toBe(shared.length);
+    const second = await publish({ 'c.pak': Buffer.concat([shared, Buffer.from('tail')]) });
+    expect(second.chunked?.uploadedRawBytes).toBeLessThanOrEqual(4 * MiB);
+    await updater.update();
+    expect(network.bodyBytes()).toBeLessThan(2 * shared.length);
+    expect((await keys()).filter((key) => key.startsWith('chunks/')).length).toBeGreaterThan(2);
+    expect(await readFile(join(install, 'b', 'copy.pak'))).toEqual(shared);
+  });
+
+  it('stores text compressed and incompressible data raw, and verifies both', async () => {
+    const text = Buffer.from(
+      Array.from(
+        { length: 20_000 },
+        (_, index) => `{"id":${index},"name":"orc_${index % 50}","hp":${index % 300}}`,
+      ).join('\n'),
+    );
+    const noise = seededBigBytes(3, 300_000);
+    const { keys, publish, updater, network, install } = await setup({
+      'data/monsters.json': text,
+      'sfx/hit.ogg': noise,
+    });
+    await publish();
+    await updater.update();
+    const stored = await keys();
+    expect(stored.some((key) => key.endsWith('.br'))).toBe(true);
+    expect(stored).toContain(chunkKey(sha256Hex(noise), 'identity'));
+    expect(network.bodyBytes()).toBeLessThan(noise.length + text.length / 2);
+    expect(await readFile(join(install, 'data', 'monsters.json'))).toEqual(text);
+  });
+
+  it('refuses a tampered chunk and applies nothing', async () => {
+    const archive = seededBigBytes(4, 3 * MiB);
+    const { prefix, install, keys, publish, updater } = await setup({ 'level.pak': archive, 'a.txt': 'a' });
+    await publish();
+    const chunk = (await keys()).find((key) => key.startsWith('chunks/'));
+    expect(chunk).toBeDefined();
+    const original = await s3.send(
+      new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/${chunk}` }),
+    );
+    const size = original.Contents?.[0]?.Size ?? 0;
+    await s3.send(
+      new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${chunk}`, Body: seededBigBytes(5, size) }),
+    );
+    const error = await updater.update().catch((caught: unknown) => caught);
+    expect(isPatchError(error, 'INTEGRITY_MISMATCH')).toBe(true);
+    expect(await hashTree(install)).toEqual({});
+  });
+
+  it('installs 0-byte and 1-byte files', async () => {
+    const { install, publish, updater } = await setup({ 'empty.dat': '', 'one.dat': 'x' });
+    await publish();
+    await updater.update();
+    expect(await readFile(join(install, 'empty.dat'), 'utf8')).toBe('');
+    expect(await readFile(join(install, 'one.dat'), 'utf8')).toBe('x');
+  });
+
+  it('moves from a format-1 release to format 2 and rolls back to a release with other chunk sizes', async () => {
+    const archive = seededBigBytes(7, 5 * MiB);
+    const { install, source, publish, publisherWith, updater } = await setup({
+      'world.pak': archive,
+      'a.txt': 'a',
+    });
+    const first = await publish({}, publisherWith({ format: 1 }));
+    await updater.update();
+    await publish({ 'a.txt': 'b' });
+    await updater.update();
+    expect(await hashTree(install)).toEqual(await hashTree(source));
+    const small = publisherWith({ chunking: { minSize: 64 * 1024, avgSize: 256 * 1024, maxSize: MiB } });
+    const third = await publish({ 'world.pak': edit(archive) }, small);
+    expect(third.chunked?.record.chunking.avgSize).toBe(256 * 1024);
+    await updater.update();
+    expect(await hashTree(install)).toEqual(await hashTree(source));
+
+    await small.rollback(first.release);
+    const rolled = await updater.update();
+    expect(rolled.release).toBe(first.release);
+    expect(await readFile(join(install, 'world.pak'))).toEqual(archive);
+    expect(await readFile(join(install, 'a.txt'), 'utf8')).toBe('a');
+  });
+
+  it('fetches O(changed) metadata when one small file of many changes', async () => {
+    const files: TreeSpec = {};
+    for (let index = 0; index < 400; index++)
+      files[`pack${index % 8}/asset${index}.bin`] = seededBigBytes(100 + index, 2048);
+    const { network, publish, updater, install, source } = await setup(files);
+    await publish();
+    await updater.update();
+    await publish({ 'pack3/asset3.bin': seededBigBytes(9999, 2048) });
+    const before = network.bodyBytes();
+    await updater.update();
+    const fetched = network.bodyBytes() - before;
+    expect(await hashTree(install)).toEqual(await hashTree(source));
+    expect(fetched).toBeLessThan(2048 + 3 * 1024);
+  });
+});
