@@ -62,6 +62,13 @@ export function isRolledBack(error: unknown): boolean {
  * file rebuilt from chunks) is applied the same way.
  *
  * @throws {PatchError} `APPLY_FAILED` (the file system error in `cause`), `UNSAFE_PATH`, `PATH_CONFLICT`.
+ * @example
+ * ```ts
+ * import { applyJournal, stateLayout } from 'serverless-game-kit/patch';
+ *
+ * // `journal` names files already staged under `<installDir>/.sgk-patch/staging/`.
+ * await applyJournal(stateLayout('./game'), journal, async (step) => console.log(step.name));
+ * ```
  */
 export async function applyJournal(
   layout: StateLayout,
@@ -100,6 +107,12 @@ export async function applyJournal(
  * and backups are gone. Idempotent: safe to run again after a crash at any point.
  *
  * @throws file system errors as they are (the journal then stays).
+ * @example
+ * ```ts
+ * import { stateLayout, undoJournal } from 'serverless-game-kit/patch';
+ *
+ * await undoJournal(stateLayout('./game'), journal);
+ * ```
  */
 export async function undoJournal(
   layout: StateLayout,

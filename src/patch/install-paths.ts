@@ -26,6 +26,12 @@ function conflictError(root: string, path: string, detail: string): PatchError {
  * every file an update writes.
  *
  * @throws {PatchError} `UNSAFE_PATH`, `PATH_CONFLICT`
+ * @example
+ * ```ts
+ * import { assertInstallable, nodeFileSystem } from 'serverless-game-kit/patch';
+ *
+ * await assertInstallable(nodeFileSystem, '/games/mygame', 'data/level1.pak', () => false);
+ * ```
  */
 export async function assertInstallable(
   fs: PatchFileSystem,

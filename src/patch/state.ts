@@ -69,7 +69,16 @@ export interface StateLayout {
   statCachePath: string;
 }
 
-/** The state paths of install folder `installDir`. */
+/**
+ * The state paths of install folder `installDir`.
+ *
+ * @example
+ * ```ts
+ * import { stateLayout } from 'serverless-game-kit/patch';
+ *
+ * stateLayout('./game').journalPath; // '<abs>/game/.sgk-patch/journal.json'
+ * ```
+ */
 export function stateLayout(installDir: string): StateLayout {
   const root = resolve(installDir);
   const stateDir = join(root, STATE_DIR_NAME);

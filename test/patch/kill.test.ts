@@ -23,7 +23,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = join(root, 'test', 'patch', 'fixtures', 'run-updater.ts');
 const PREFIX = 'crash';
 
-/** Release A, and the changes that make release B: 4 changed, 2 removed, 3 added (one a rename), a new folder. */
+/**
+ * Release A, and the changes that make release B: 4 changed, 6 removed (a whole folder tree among them), 6 added
+ * (one a rename, two empty files), folders added and removed, a file replaced by a folder.
+ */
 const releaseA: TreeSpec = {
   'game.exe': seededBytes(1, 150_000),
   'data/level1.pak': seededBytes(2, 120_000),
@@ -33,6 +36,10 @@ const releaseA: TreeSpec = {
   'audio/legacy.ogg': seededBytes(6, 20_000),
   'readme.txt': 'release A',
   'config/defaults.ini': 'volume=5',
+  'logs/.gitkeep': '',
+  'mods/old/pack.dat': seededBytes(7, 10_000),
+  'mods/old/.keep': '',
+  notes: 'a file in release A',
 };
 const changes: TreeSpec = {
   'game.exe': seededBytes(11, 160_000),
@@ -44,6 +51,14 @@ const changes: TreeSpec = {
   'audio/music/legacy.ogg': seededBytes(6, 20_000),
   'data/level3.pak': seededBytes(17, 110_000),
   'maps/서울.map': seededBytes(18, 40_000),
+  // Folders come and go, with empty files: mods/ disappears, saves/slots/ appears, the file notes becomes a folder.
+  notes: null,
+  'notes/today.txt': 'a folder in release B',
+  'mods/old/pack.dat': null,
+  'mods/old/.keep': null,
+  'logs/.gitkeep': null,
+  'saves/slots/.keep': '',
+  'config/empty.ini': '',
 };
 const releaseB: TreeSpec = Object.fromEntries(
   Object.entries({ ...releaseA, ...changes }).filter(([, content]) => content !== null),
