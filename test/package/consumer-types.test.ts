@@ -83,7 +83,8 @@ async function consumerSource(): Promise<string> {
       const id = `${alias}_${name}`;
       lines.push(`export type ${id} = typeof ${alias}.${name};`);
       if (typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value))) {
-        lines.push(`export type ${id}_instance = InstanceType<typeof ${alias}.${name}>;`);
+        // `prototype`, not InstanceType: it also works for classes with a private constructor.
+        lines.push(`export type ${id}_instance = (typeof ${alias}.${name})['prototype'];`);
       } else if (typeof value === 'function' && /^create\w*Handler$/.test(name)) {
         lines.push(`export type ${id}_options = Parameters<typeof ${alias}.${name}>;`);
         lines.push(`export type ${id}_handler = ReturnType<typeof ${alias}.${name}>;`);
