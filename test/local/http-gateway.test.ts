@@ -633,7 +633,7 @@ describe('HTTP gateway CDN route', () => {
     const lines = cdnLogs.slice(before);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^HTTP GET \/cdn\/\S+ 400 \d+\.\d ms$/);
-     
+
     expect(lines.join('')).not.toMatch(/[\u0000-\u001f\u007f]/);
   });
 
