@@ -55,7 +55,8 @@ async function setup(initial: TreeSpec) {
   const source = await temporaryFolder('sgk-src-');
   const install = await temporaryFolder('sgk-install-');
   await writeTree(source, initial);
-  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+  // Format 1: these tests write hostile format-1 manifests by hand (format 2 file lists run the same path checks).
+  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, format: 1 });
   const updater = new PatchUpdater({
     cdnUrl: env.cdn,
     prefix,
