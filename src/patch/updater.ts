@@ -517,6 +517,7 @@ export class PatchUpdater {
       now,
       ...(this.options.publicKey === undefined ? {} : { publicKey: this.options.publicKey }),
     };
+    this.assertManifestWithinLimit(pointer.manifest);
     if (pointer.formatVersion === 2) {
       chunked = await readChunkedRelease(pointer, state, readerOptions);
       manifest = chunked.manifest;
@@ -600,6 +601,18 @@ export class PatchUpdater {
     return `${this.baseUrl}/${encodeKey(chunkKey(ref[0], chunkEncoding(ref)))}`;
   }
 
+  /** Refuses, before any request, a manifest (format 1) or release record (format 2) the pointer says is too large. */
+  private assertManifestWithinLimit(manifest: { key: string; size: number }): void {
+    const maxManifestBytes = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    if (manifest.size > maxManifestBytes) {
+      throw new PatchError(
+        'TOO_LARGE',
+        `version.json names a manifest of ${manifest.size} bytes, over the limit of ${maxManifestBytes} bytes (maxManifestBytes).`,
+        { url: `${this.baseUrl}/${encodeKey(manifest.key)}` },
+      );
+    }
+  }
+
   /** Fetches and verifies the format-1 manifest a pointer pins. */
   private async readManifestV1(
     pointer: PatchPointer,
@@ -608,13 +621,6 @@ export class PatchUpdater {
   ): Promise<PatchManifest> {
     const manifestUrl = `${this.baseUrl}/${encodeKey(pointer.manifest.key)}`;
     const maxManifestBytes = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-    if (pointer.manifest.size > maxManifestBytes) {
-      throw new PatchError(
-        'TOO_LARGE',
-        `version.json names a manifest of ${pointer.manifest.size} bytes, over the limit of ${maxManifestBytes} bytes (maxManifestBytes).`,
-        { url: manifestUrl },
-      );
-    }
     const mismatch = (): PatchError =>
       new PatchError(
         'INTEGRITY_MISMATCH',
