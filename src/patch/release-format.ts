@@ -74,7 +74,7 @@ const releaseRecordSchema = z.object({
   chunkThreshold: size,
   fileCount: size,
   totalBytes: size,
-  /** {@link filesDigest} of the release: lets an updater check a file list it rebuilt from a delta. */
+  /** `filesDigest()` of the release: lets an updater check a file list it rebuilt from a delta. */
   filesDigest: sha256Hex64,
   files: metaPinSchema,
   delta: metaPinSchema.extend({ from: releaseId }).optional(),
