@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { LocalServiceError } from './errors.js';
+import { prepareLoopbackLauncher } from './dynamodb-loopback-launcher.js';
 import { getFreePort } from './free-port.js';
 import { findJava } from './java.js';
 import { type SupervisedProcess, spawnSupervised } from './supervised-process.js';
@@ -71,7 +72,8 @@ export function findDynamoDbLocalJar(jarPath?: string): string {
 
 /**
  * Starts the official DynamoDB Local (in memory, shared database, telemetry off) with the machine's Java on a
- * free port, and resolves once it answers requests. Streams, GSIs, TTL attributes, transactions and
+ * free port of 127.0.0.1 only (the jar alone would listen on every interface), and resolves once it answers
+ * requests. Streams, GSIs, TTL attributes, transactions and
  * `ReturnConsumedCapacity` work as in the service. The JVM is stopped by `stop()` and also when this process
  * exits or is killed, so no JVM is ever orphaned.
  *
@@ -97,11 +99,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await getFreePort());
+    const launcher = prepareLoopbackLauncher(jar);
     const args = [
       ...(options.jvmArgs ?? []),
       `-Djava.library.path=${join(dirname(jar), 'DynamoDBLocal_lib')}`,
-      '-jar',
-      jar,
+      ...launcher.args,
       '-port',
       String(port),
       '-sharedDb',
@@ -112,6 +114,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     try {
       await waitUntilReady(service, port, options.startTimeoutMs ?? 30_000);
     } catch (error) {
+      launcher.dispose();
       await service.stop(1_000);
       lastError = error;
       if (error instanceof LocalServiceError && /Address already in use|BindException/i.test(error.message)) {
@@ -119,6 +122,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       }
       throw error;
     }
+    launcher.dispose();
     return running(service, port);
   }
   throw lastError;
