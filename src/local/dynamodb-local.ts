@@ -80,7 +80,8 @@ export function findDynamoDbLocalJar(jarPath?: string): string {
  * The shared database (`-sharedDb`) means every client sees the same tables whatever its credentials and
  * region — the local stack hands out different credentials per player.
  *
- * @throws {LocalServiceError} `JAVA_NOT_FOUND`, `DYNAMODB_LOCAL_JAR_NOT_FOUND`, `START_TIMEOUT`, `START_FAILED`
+ * @throws {LocalServiceError} `JAVA_NOT_FOUND` (also when that Java has no compiler module, as in some JRE builds),
+ * `DYNAMODB_LOCAL_JAR_NOT_FOUND`, `START_TIMEOUT`, `START_FAILED`
  * @example
  * ```ts
  * import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -120,7 +121,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       if (error instanceof LocalServiceError && /Address already in use|BindException/i.test(error.message)) {
         continue;
       }
-      throw error;
+      throw explainMissingCompiler(error, java.command);
     }
     launcher.dispose();
     return running(service, port);
@@ -135,6 +136,20 @@ function running(service: SupervisedProcess, port: number): DynamoDbLocal {
     port,
     stop: () => (stopping ??= service.stop()),
   };
+}
+
+/**
+ * The launcher runs in Java's single-file source mode, which compiles it with the `jdk.compiler` module: every
+ * JDK has it (so does Debian's `openjdk-*-jre-headless`), some JRE builds (Temurin JRE, Alpine) do not.
+ */
+function explainMissingCompiler(error: unknown, javaCommand: string): unknown {
+  if (!(error instanceof LocalServiceError) || !/jdk\.compiler/.test(error.message)) return error;
+  return new LocalServiceError(
+    'JAVA_NOT_FOUND',
+    `${javaCommand} has no Java compiler (module jdk.compiler), which DynamoDB Local needs to start on 127.0.0.1 only: ` +
+      `install a JDK (e.g. \`sudo apt-get install -y openjdk-17-jdk-headless\`, or Temurin's JDK instead of its JRE) ` +
+      `or set JAVA_HOME to one.\n${error.message}`,
+  );
 }
 
 async function waitUntilReady(service: SupervisedProcess, port: number, timeoutMs: number): Promise<void> {

@@ -87,6 +87,19 @@ describe('local service lifecycle', () => {
     expect(parseJavaMajor('nonsense')).toBeUndefined();
   });
 
+  it('fails with a typed error naming the missing compiler when Java has no jdk.compiler module', async () => {
+    // --limit-modules hides jdk.compiler as a JRE build without it would. The JVM exits at once, but the
+    // supervisor only ends with this process's pipe, so the start ends on its (short) timeout with the output.
+    const started = startDynamoDbLocal({
+      jvmArgs: ['--limit-modules', 'java.se,jdk.unsupported'],
+      startTimeoutMs: 5_000,
+    });
+    await expect(started).rejects.toMatchObject({
+      code: 'JAVA_NOT_FOUND',
+      message: expect.stringMatching(/no Java compiler \(module jdk\.compiler\).*install a JDK/s),
+    });
+  });
+
   it('fails with a typed error when the jar path does not exist', async () => {
     await expect(startDynamoDbLocal({ jarPath: '/nonexistent/DynamoDBLocal.jar' })).rejects.toMatchObject({
       code: 'DYNAMODB_LOCAL_JAR_NOT_FOUND',
