@@ -100,7 +100,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await getFreePort());
-    const launcher = prepareLoopbackLauncher(jar);
+    const launcher = await prepareLoopbackLauncher(jar, java);
     const args = [
       ...(options.jvmArgs ?? []),
       `-Djava.library.path=${join(dirname(jar), 'DynamoDBLocal_lib')}`,

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -88,16 +90,25 @@ describe('local service lifecycle', () => {
   });
 
   it('fails with a typed error naming the missing compiler when Java has no jdk.compiler module', async () => {
-    // --limit-modules hides jdk.compiler as a JRE build without it would. The JVM exits at once, but the
+    // A Java whose --limit-modules hides jdk.compiler, as a JRE build without it. The JVM exits at once, but the
     // supervisor only ends with this process's pipe, so the start ends on its (short) timeout with the output.
-    const started = startDynamoDbLocal({
-      jvmArgs: ['--limit-modules', 'java.se,jdk.unsupported'],
-      startTimeoutMs: 5_000,
+    const folder = mkdtempSync(join(tmpdir(), 'sgk-jre-'));
+    const javaPath = join(folder, 'java');
+    writeFileSync(javaPath, `#!/bin/sh\nexec java --limit-modules java.se,jdk.unsupported "$@"\n`, {
+      mode: 0o755,
+    });
+    // A fresh temporary folder, so no launcher compiled earlier by a full JDK is found in the cache.
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = folder;
+    const started = startDynamoDbLocal({ javaPath, startTimeoutMs: 5_000 }).finally(() => {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
     });
     await expect(started).rejects.toMatchObject({
       code: 'JAVA_NOT_FOUND',
       message: expect.stringMatching(/no Java compiler \(module jdk\.compiler\).*install a JDK/s),
     });
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('fails with a typed error when the jar path does not exist', async () => {
