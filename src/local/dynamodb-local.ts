@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { LocalServiceError } from './errors.js';
+import { prepareLoopbackLauncher } from './dynamodb-loopback-launcher.js';
 import { getFreePort } from './free-port.js';
 import { findJava } from './java.js';
 import { type SupervisedProcess, spawnSupervised } from './supervised-process.js';
@@ -71,14 +72,16 @@ export function findDynamoDbLocalJar(jarPath?: string): string {
 
 /**
  * Starts the official DynamoDB Local (in memory, shared database, telemetry off) with the machine's Java on a
- * free port, and resolves once it answers requests. Streams, GSIs, TTL attributes, transactions and
+ * free port of 127.0.0.1 only (the jar alone would listen on every interface), and resolves once it answers
+ * requests. Streams, GSIs, TTL attributes, transactions and
  * `ReturnConsumedCapacity` work as in the service. The JVM is stopped by `stop()` and also when this process
  * exits or is killed, so no JVM is ever orphaned.
  *
  * The shared database (`-sharedDb`) means every client sees the same tables whatever its credentials and
  * region — the local stack hands out different credentials per player.
  *
- * @throws {LocalServiceError} `JAVA_NOT_FOUND`, `DYNAMODB_LOCAL_JAR_NOT_FOUND`, `START_TIMEOUT`, `START_FAILED`
+ * @throws {LocalServiceError} `JAVA_NOT_FOUND` (also when that Java has no compiler module, as in some JRE builds),
+ * `DYNAMODB_LOCAL_JAR_NOT_FOUND`, `START_TIMEOUT`, `START_FAILED`
  * @example
  * ```ts
  * import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -97,11 +100,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await getFreePort());
+    const launcher = await prepareLoopbackLauncher(jar, java);
     const args = [
       ...(options.jvmArgs ?? []),
       `-Djava.library.path=${join(dirname(jar), 'DynamoDBLocal_lib')}`,
-      '-jar',
-      jar,
+      ...launcher.args,
       '-port',
       String(port),
       '-sharedDb',
@@ -112,13 +115,15 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     try {
       await waitUntilReady(service, port, options.startTimeoutMs ?? 30_000);
     } catch (error) {
+      launcher.dispose();
       await service.stop(1_000);
       lastError = error;
       if (error instanceof LocalServiceError && /Address already in use|BindException/i.test(error.message)) {
         continue;
       }
-      throw error;
+      throw explainMissingCompiler(error, java.command);
     }
+    launcher.dispose();
     return running(service, port);
   }
   throw lastError;
@@ -131,6 +136,20 @@ function running(service: SupervisedProcess, port: number): DynamoDbLocal {
     port,
     stop: () => (stopping ??= service.stop()),
   };
+}
+
+/**
+ * The launcher runs in Java's single-file source mode, which compiles it with the `jdk.compiler` module: every
+ * JDK has it (so does Debian's `openjdk-*-jre-headless`), some JRE builds (Temurin JRE, Alpine) do not.
+ */
+function explainMissingCompiler(error: unknown, javaCommand: string): unknown {
+  if (!(error instanceof LocalServiceError) || !/jdk\.compiler/.test(error.message)) return error;
+  return new LocalServiceError(
+    'JAVA_NOT_FOUND',
+    `${javaCommand} has no Java compiler (module jdk.compiler), which DynamoDB Local needs to start on 127.0.0.1 only: ` +
+      `install a JDK (e.g. \`sudo apt-get install -y openjdk-17-jdk-headless\`, or Temurin's JDK instead of its JRE) ` +
+      `or set JAVA_HOME to one.\n${error.message}`,
+  );
 }
 
 async function waitUntilReady(service: SupervisedProcess, port: number, timeoutMs: number): Promise<void> {

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +87,28 @@ describe('local service lifecycle', () => {
     expect(parseJavaMajor('openjdk version "17.0.15" 2025-04-15')).toBe(17);
     expect(parseJavaMajor('java version "1.8.0_392"')).toBe(8);
     expect(parseJavaMajor('nonsense')).toBeUndefined();
+  });
+
+  it('fails with a typed error naming the missing compiler when Java has no jdk.compiler module', async () => {
+    // A Java whose --limit-modules hides jdk.compiler, as a JRE build without it. The JVM exits at once, but the
+    // supervisor only ends with this process's pipe, so the start ends on its (short) timeout with the output.
+    const folder = mkdtempSync(join(tmpdir(), 'sgk-jre-'));
+    const javaPath = join(folder, 'java');
+    writeFileSync(javaPath, `#!/bin/sh\nexec java --limit-modules java.se,jdk.unsupported "$@"\n`, {
+      mode: 0o755,
+    });
+    // A fresh temporary folder, so no launcher compiled earlier by a full JDK is found in the cache.
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = folder;
+    const started = startDynamoDbLocal({ javaPath, startTimeoutMs: 5_000 }).finally(() => {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+    });
+    await expect(started).rejects.toMatchObject({
+      code: 'JAVA_NOT_FOUND',
+      message: expect.stringMatching(/no Java compiler \(module jdk\.compiler\).*install a JDK/s),
+    });
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('fails with a typed error when the jar path does not exist', async () => {

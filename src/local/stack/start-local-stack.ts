@@ -59,13 +59,6 @@ export async function startLocalStack(config: LocalStackConfig = {}): Promise<Lo
         nonEmpty(process.env.SGK_LOCAL_DYNAMODB_ENDPOINT) ??
         startDynamoDbLocal(config.services?.dynamodb).then((service: DynamoDbLocal) => {
           cleanups.push(() => service.stop());
-          // The official jar has no bind-address option (its CommandLineInput knows -port, -cors, -dbPath,
-          // -inMemory, -sharedDb…; its Jetty server binds every interface), and no mechanism without root
-          // narrows a child's listening socket. Say so loudly rather than promise loopback.
-          log(
-            `WARNING: DynamoDB Local listens on every network interface (port ${new URL(service.endpoint).port}), not only 127.0.0.1: ` +
-              'other hosts that reach this machine can read and write its tables. Block the port with a firewall on shared networks.',
-          );
           return service.endpoint;
         }),
       config.services?.s3Endpoint ??
