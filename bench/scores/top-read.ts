@@ -3,7 +3,8 @@ import { createLocalTable } from '../../src/local/stack/tables.js';
 import { createLeaderboardHandler } from '../../src/scores/leaderboard-handler.js';
 import { playerPartitionKey } from '../../src/scores/partition-keys.js';
 import { rankHistogramItems } from '../../src/scores/rank-histogram.js';
-import { scoreTables } from '../../src/scores/table.js';
+import { RankSpanStore, spanOfScores } from '../../src/scores/rank-span.js';
+import { resolveScoreTables, scoreTables } from '../../src/scores/table.js';
 import type { AroundResult, LeaderboardPage } from '../../src/scores/types.js';
 import type { CapacityMeter } from './capacity.js';
 import { sampleScoreboard } from './sample-baseline.js';
@@ -167,6 +168,21 @@ async function benchmarkRank(
       const result = await handler(getEvent({ board: 'global', around: playerId, radius }));
       return (JSON.parse(result.body) as AroundResult).player.rank;
     };
+  // Without a span item every level is read (11 Queries); a backfill writes the span too, as the stream handler
+  // would, and from then on only the levels the scores cross are read (0-999,999: 4 Queries).
+  const median = playerAt(Math.ceil(scores.length / 2));
+  const everyLevel = await measure(meter, 30, rankWith(handlers.handler, median.playerId, '0'));
+  if (everyLevel.result !== median.rank) throw new Error('rank of the median player is wrong');
+  await new RankSpanStore(dynamodb, resolveScoreTables({ distributionTable })).widen(
+    'global',
+    spanOfScores(scores)!,
+  );
+  const spanned = await measure(meter, 30, rankWith(handlers.handler, median.playerId, '0'));
+  console.log(
+    `exact rank of the median player, every level (no span) vs the levels the span crosses: ` +
+      `${format(everyLevel.rcu, 1)} -> ${format(spanned.rcu, 1)} RCU, p50 ${format(everyLevel.ms, 1)} -> ${format(spanned.ms, 1)} ms ` +
+      `(${format(everyLevel.ms / spanned.ms, 2)}x faster)`,
+  );
   let worst = 0;
   let worstP50 = 0;
   for (const [label, position] of [

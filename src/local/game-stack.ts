@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { createKakaoAuthHandler } from '../auth/kakao-auth-handler.js';
@@ -77,6 +78,8 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
     chat: `${prefix}${DEFAULT_QUIZ_TABLE_NAMES.chat}`,
   };
   const boards = { ...LOCAL_GAME.boards };
+  // A fresh random cursor secret per local stack, as a deployment sets one (cursors do not outlive the stack).
+  const cursorKey = randomBytes(32);
   return {
     tables: [...scoreTables(scoreTableNames), ...quizTables(quizTableNames)],
     buckets: [LOCAL_GAME.cdnBucket],
@@ -149,11 +152,11 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
           'GET /scoreboard': {
             name: 'scores-leaderboard',
             auth: 'iam',
-            handler: createLeaderboardHandler({ dynamodb, tables: scoreTableNames, boards }),
+            handler: createLeaderboardHandler({ dynamodb, tables: scoreTableNames, boards, cursorKey }),
           },
           'GET /scorehistory': {
             name: 'scores-history',
-            handler: createScoreHistoryHandler({ dynamodb, tables: scoreTableNames, boards }),
+            handler: createScoreHistoryHandler({ dynamodb, tables: scoreTableNames, boards, cursorKey }),
           },
           'GET /hangul/choseong': {
             name: 'hangul-choseong',

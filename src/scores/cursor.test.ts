@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCursorCodec, type LeaderboardCursor, resolveCursorKey } from './cursor.js';
+import { CURSOR_KEY_ENV, createCursorCodec, type LeaderboardCursor, resolveCursorKey } from './cursor.js';
 import { ScoresError } from './errors.js';
 
 const cursors = createCursorCodec(resolveCursorKey('a test key of 32 bytes, not secret', []));
@@ -71,6 +71,26 @@ describe('leaderboard cursors', () => {
 
   it('refuse a key shorter than 16 bytes at factory time', () => {
     expect(() => resolveCursorKey('short', [])).toThrow(ScoresError);
+  });
+
+  it('warn when signed with the derived key, and only then', () => {
+    const saved = process.env[CURSOR_KEY_ENV];
+    delete process.env[CURSOR_KEY_ENV];
+    try {
+      const warnings: string[] = [];
+      const derived = resolveCursorKey(undefined, ['scores-table'], (message) => warnings.push(message));
+      resolveCursorKey('a configured key of 32 bytes, ok', ['scores-table'], (message) =>
+        warnings.push(message),
+      );
+
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(CURSOR_KEY_ENV);
+      expect(Buffer.from(derived).equals(Buffer.from(resolveCursorKey(undefined, ['scores-table'])))).toBe(
+        true,
+      );
+    } finally {
+      if (saved !== undefined) process.env[CURSOR_KEY_ENV] = saved;
+    }
   });
 });
 

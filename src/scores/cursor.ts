@@ -67,7 +67,8 @@ const historyCursorSchema = z.strictObject({ v: z.literal(2), b: z.string().min(
 /**
  * The cursor signing key: the `cursorKey` option (≥ 16 bytes), else the `SCORES_CURSOR_KEY` environment variable,
  * else a key derived from the deployment (region, function name and table names). The derived key binds cursors
- * to the deployment but is not secret; production deployments should set a random secret.
+ * to the deployment but is not secret; production deployments should set a random secret, and `warn` (the
+ * handler's logger, once per cold start) is told when the derived key is used.
  *
  * @throws {ScoresError} `INVALID_OPTIONS` for a key shorter than 16 bytes.
  * @example
@@ -75,7 +76,11 @@ const historyCursorSchema = z.strictObject({ v: z.literal(2), b: z.string().min(
  * const key = resolveCursorKey(options.cursorKey, [tables.scoresTable]);
  * ```
  */
-export function resolveCursorKey(option: string | Uint8Array | undefined, deployment: string[]): Uint8Array {
+export function resolveCursorKey(
+  option: string | Uint8Array | undefined,
+  deployment: string[],
+  warn?: (message: string) => void,
+): Uint8Array {
   const configured = option ?? process.env[CURSOR_KEY_ENV];
   if (configured !== undefined && configured !== '') {
     const bytes = typeof configured === 'string' ? Buffer.from(configured, 'utf8') : Buffer.from(configured);
@@ -83,6 +88,10 @@ export function resolveCursorKey(option: string | Uint8Array | undefined, deploy
       throw new ScoresError('INVALID_OPTIONS', 'cursorKey must be at least 16 bytes (a random secret).');
     return bytes;
   }
+  warn?.(
+    `scores: no cursorKey option and no ${CURSOR_KEY_ENV} variable; cursors are signed with a key derived from the ` +
+      'deployment, which binds them to it but is not secret. Set a random secret of at least 16 bytes.',
+  );
   return createHash('sha256')
     .update(
       JSON.stringify([

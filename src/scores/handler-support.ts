@@ -87,4 +87,5 @@ export function integerParameter(
 }
 
 /** `console.error`, the default {@link ScoresLogger}. */
-export const defaultScoresLogger: ScoresLogger = (message, error) => console.error(message, error);
+export const defaultScoresLogger: ScoresLogger = (message, error) =>
+  error === undefined ? console.error(message) : console.error(message, error);

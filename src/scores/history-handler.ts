@@ -56,7 +56,11 @@ export function createScoreHistoryHandler(options: ScoreHistoryHandlerOptions = 
   const log = options.logger ?? defaultScoresLogger;
   const { board: boardAttribute, score: scoreAttribute } = tables.attributes;
   const cursors = createCursorCodec(
-    resolveCursorKey(options.cursorKey, [tables.scoresTable, tables.scoreIndex, tables.distributionTable]),
+    resolveCursorKey(
+      options.cursorKey,
+      [tables.scoresTable, tables.scoreIndex, tables.distributionTable],
+      (message) => log(message),
+    ),
   );
 
   return (event) =>

@@ -12,6 +12,8 @@ export type { ScoreHistoryHandlerOptions } from './history-handler.js';
 export { createScoreStreamHandler } from './stream-handler.js';
 export { RANK_LEVELS, rankBucket, rankDeltas, rankHistogramItems, rankItemKey } from './rank-histogram.js';
 export type { RankItemKey } from './rank-histogram.js';
+export { RankSpanStore, rankLevelsToRead, rankSpanPartition, spanOfScores, spanWith } from './rank-span.js';
+export type { RankSpan } from './rank-span.js';
 export {
   MAX_BOARD_SHARDS,
   boardOfPartitionKey,

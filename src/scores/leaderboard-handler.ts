@@ -22,6 +22,7 @@ import {
 import { isValidPlayerId, type PlayerResolver, resolvePlayerId } from './identity.js';
 import { shardKey, shardOf } from './partition-keys.js';
 import { type RankCounts, RankHistogramReader } from './rank-histogram.js';
+import { RankSpanStore, rankLevelsToRead, spanWith } from './rank-span.js';
 import { type AroundCounts, aroundCountsNeeded, type AroundWindow, rankAround, rankPage } from './ranking.js';
 import { ScoreIndexReader, toScoreRow } from './score-index-reader.js';
 import {
@@ -68,9 +69,10 @@ export interface LeaderboardHandlerOptions extends DynamoDbClientOption {
  * - `?board&limit&cursor` → the top `limit` rows (default 10), best first, with competition ranks and a signed,
  *   opaque `cursor` for the next page. One Query per shard: about 0.5 RCU × N for a top 10.
  * - `?board&around=<playerId|me>&radius` → the player's exact rank and `radius` rows (default 5) above and below.
- *   The rank is 1 + the players strictly better, read from the rank histogram (11 Queries of ≤ 31 small items,
- *   about 6 RCU at any rank and any board size); the neighbours cost 2 Queries per shard (≈ 0.5 RCU each) and the
- *   player's item a consistent 1 RCU read.
+ *   The rank is 1 + the players strictly better, read from the rank histogram: one Query of ≤ 31 small items per
+ *   level the board's scores span (4 for scores up to 10⁶, 6 up to 10⁹, at most 11), plus the board's span item —
+ *   about 2.5–6.5 RCU at any rank and any board size; the neighbours cost 2 Queries per shard (≈ 0.5 RCU each) and
+ *   the player's item a consistent 1 RCU read, fetched together with the span.
  *
  * @throws {ScoresError} `INVALID_OPTIONS` at factory time.
  * @example
@@ -91,7 +93,11 @@ export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}
   if (rankSource !== 'histogram' && rankSource !== 'count')
     throw new ScoresError('INVALID_OPTIONS', "rank must be 'histogram' or 'count'.");
   const cursors = createCursorCodec(
-    resolveCursorKey(options.cursorKey, [tables.scoresTable, tables.scoreIndex, tables.distributionTable]),
+    resolveCursorKey(
+      options.cursorKey,
+      [tables.scoresTable, tables.scoreIndex, tables.distributionTable],
+      (message) => log(message),
+    ),
   );
   const reader = new LeaderboardReader(dynamodb, tables, cursors, rankSource);
 
@@ -135,6 +141,7 @@ export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}
 class LeaderboardReader {
   private readonly index: ScoreIndexReader;
   private readonly histogram: RankHistogramReader;
+  private readonly spans: RankSpanStore;
 
   constructor(
     private readonly dynamodb: DynamoDBClient,
@@ -144,6 +151,7 @@ class LeaderboardReader {
   ) {
     this.index = new ScoreIndexReader(dynamodb, tables);
     this.histogram = new RankHistogramReader(dynamodb, tables);
+    this.spans = new RankSpanStore(dynamodb, tables);
   }
 
   async top(
@@ -186,23 +194,26 @@ class LeaderboardReader {
     const { attributes } = this.tables;
     const { order, shards } = settings;
     const shard = shardOf(playerId, shards);
-    const output = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tables.scoresTable,
-        Key: {
-          [attributes.board]: stringValue(shardKey(board, shard, shards)),
-          [attributes.player]: stringValue(playerId),
-        },
-        ConsistentRead: true,
-        ProjectionExpression: '#p, #s, #n, #t',
-        ExpressionAttributeNames: {
-          '#p': attributes.player,
-          '#s': attributes.score,
-          '#n': SCORE_ITEM_ATTRIBUTES.name,
-          '#t': SCORE_ITEM_ATTRIBUTES.scoredAt,
-        },
-      }),
-    );
+    const [output, span] = await Promise.all([
+      this.dynamodb.send(
+        new GetItemCommand({
+          TableName: this.tables.scoresTable,
+          Key: {
+            [attributes.board]: stringValue(shardKey(board, shard, shards)),
+            [attributes.player]: stringValue(playerId),
+          },
+          ConsistentRead: true,
+          ProjectionExpression: '#p, #s, #n, #t',
+          ExpressionAttributeNames: {
+            '#p': attributes.player,
+            '#s': attributes.score,
+            '#n': SCORE_ITEM_ATTRIBUTES.name,
+            '#t': SCORE_ITEM_ATTRIBUTES.scoredAt,
+          },
+        }),
+      ),
+      this.rankSource === 'histogram' ? this.spans.read(board) : undefined,
+    ]);
     const player = output.Item ? toScoreRow(output.Item, this.tables) : undefined;
     if (!player)
       throw new ScoresError('PLAYER_NOT_FOUND', `Player ${playerId} has no score on board "${board}".`);
@@ -210,7 +221,9 @@ class LeaderboardReader {
     const [above, below, histogramCounts] = await Promise.all([
       radius === 0 ? [] : this.index.neighbours(board, order, shards, point, 'better', radius),
       radius === 0 ? [] : this.index.neighbours(board, order, shards, point, 'worse', radius),
-      this.rankSource === 'histogram' ? this.histogram.countsAt(board, order, player.score) : undefined,
+      this.rankSource === 'histogram'
+        ? this.histogram.countsAt(board, order, player.score, rankLevelsToRead(spanWith(span, player.score)))
+        : undefined,
     ]);
     const window = { order, player, above, below, radius };
     const counts = histogramCounts

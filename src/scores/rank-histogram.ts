@@ -21,6 +21,7 @@ import type { BoardOrder } from './types.js';
 export const RANK_LEVELS = 11;
 const FANOUT = 32;
 const TOP_LEVEL = RANK_LEVELS - 1;
+const ALL_LEVELS: readonly number[] = Object.freeze(Array.from({ length: RANK_LEVELS }, (_, level) => level));
 
 /** One histogram item: its partition key, its bucket (sort key), and the level it belongs to. */
 export interface RankItemKey {
@@ -92,7 +93,7 @@ export interface RankCounts {
 }
 
 /**
- * Reads ranks from a board's histogram: 11 Queries in parallel (one per level, ≤ 31 small items each).
+ * Reads ranks from a board's histogram: one Query per level read, in parallel (≤ 31 small items each).
  *
  * @example
  * ```ts
@@ -107,14 +108,22 @@ export class RankHistogramReader {
     private readonly tables: ResolvedScoreTables,
   ) {}
 
-  /** Players strictly better than `score`, and players at exactly `score`. */
-  async countsAt(board: string, order: BoardOrder, score: number): Promise<RankCounts> {
-    const levels = await Promise.all(
-      Array.from({ length: RANK_LEVELS }, (_, level) => this.siblings(board, order, score, level)),
-    );
+  /**
+   * Players strictly better than `score`, and players at exactly `score`, from the given levels (default all; a
+   * level where every player shares one bucket counts no one as better, see `rankLevelsToRead`). Level 0 must be
+   * among them: it holds the ties.
+   */
+  async countsAt(
+    board: string,
+    order: BoardOrder,
+    score: number,
+    levels: readonly number[] = ALL_LEVELS,
+  ): Promise<RankCounts> {
+    const read = await Promise.all(levels.map((level) => this.siblings(board, order, score, level)));
     let better = 0;
     let tied = 0;
-    for (const [level, items] of levels.entries()) {
+    for (const [index, items] of read.entries()) {
+      const level = levels[index]!;
       const own = rankBucket(score, level);
       for (const item of items) {
         if (item.bucket === own) {

@@ -8,6 +8,7 @@ import {
   type ScoresLogger,
 } from './handler-support.js';
 import { rankDeltas } from './rank-histogram.js';
+import { type RankSpan, RankSpanStore } from './rank-span.js';
 import { padSequenceNumber } from './sequence-number.js';
 import { type ChangeRecord, classifyStreamRecord } from './stream-records.js';
 import { resolveScoreTables, type ScoreTablesConfig } from './table.js';
@@ -139,6 +140,7 @@ export function createScoreStreamHandler(
   const log = options.logger ?? defaultScoresLogger;
   const reportInvalid = options.reportInvalidRecords ?? true;
   const withRanks = options.rankHistogram ?? true;
+  const spans = new RankSpanStore(dynamodb, tables);
 
   return async (event, context) => {
     const records = Array.isArray(event?.Records) ? event.Records : [];
@@ -178,7 +180,13 @@ export function createScoreStreamHandler(
       for (const record of records) failures.add(record.dynamodb?.SequenceNumber ?? '');
       return finish(summary, failures, event, options.onSummary);
     }
-    const items = itemsOf(changes, lanes.of, withRanks);
+    const wcuBefore = spans.tally.wcu;
+    const spanFailures = withRanks ? await widenRankSpans(spans, changes, log) : new Set<ChangeRecord>();
+    const items = itemsOf(
+      changes.filter((change) => !spanFailures.has(change)),
+      lanes.of,
+      withRanks,
+    );
     const writer = new AggregateWriter(dynamodb, tables, {
       exactlyOnce: delivery === 'exactly-once',
       concurrency,
@@ -191,10 +199,14 @@ export function createScoreStreamHandler(
     summary.itemsWritten = items.filter((item) =>
       item.entries.some((entry) => writer.applied.has(entry)),
     ).length;
-    summary.writes = writer.tally.writes;
-    summary.wcu = writer.tally.wcu;
+    const spanWcu = spans.tally.wcu - wcuBefore;
+    summary.writes = writer.tally.writes + spanWcu;
+    summary.wcu = writer.tally.wcu + spanWcu;
     summary.marksPruned = writer.tally.marksPruned;
-    const failedRecords = new Set(failed.flatMap((item) => item.entries.map((entry) => entry.record)));
+    const failedRecords = new Set([
+      ...spanFailures,
+      ...failed.flatMap((item) => item.entries.map((entry) => entry.record)),
+    ]);
     tallyPlays(summary, items, writer, failedRecords);
     if (failedRecords.size > 0) {
       if (lanes.kind === 'batch') {
@@ -261,6 +273,45 @@ function tallyPlays(
     if (applied.has(record)) summary.applied += 1;
     else if (!failedRecords.has(record)) summary.duplicates += 1;
   }
+}
+
+/**
+ * Widens the rank span of every board whose players moved to a new score, before any histogram item of the batch
+ * is written (so a reader never skips a level that counts someone). A board whose span could not be written keeps
+ * all its records for the retry.
+ *
+ * @returns the records of boards whose span could not be widened.
+ */
+async function widenRankSpans(
+  spans: RankSpanStore,
+  changes: ChangeRecord[],
+  log: ScoresLogger,
+): Promise<Set<ChangeRecord>> {
+  const byBoard = new Map<string, { span: RankSpan; records: ChangeRecord[] }>();
+  for (const change of changes) {
+    const to = change.rank?.to;
+    if (to === undefined) continue;
+    const entry = byBoard.get(change.board);
+    if (entry) {
+      entry.span = { low: Math.min(entry.span.low, to), high: Math.max(entry.span.high, to) };
+      entry.records.push(change);
+    } else byBoard.set(change.board, { span: { low: to, high: to }, records: [change] });
+  }
+  const failed = new Set<ChangeRecord>();
+  await Promise.all(
+    [...byBoard].map(async ([board, { span }]) => {
+      try {
+        await spans.widen(board, span);
+      } catch (error) {
+        log(
+          `scores stream: the rank span of board "${board}" could not be widened; its records will be retried`,
+          error,
+        );
+        for (const change of changes) if (change.board === board) failed.add(change);
+      }
+    }),
+  );
+  return failed;
 }
 
 /** Groups the batch's contributions by aggregate item (the play distribution, then the rank histogram). */

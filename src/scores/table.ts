@@ -63,6 +63,8 @@ export const DISTRIBUTION_ATTRIBUTES = Object.freeze({
   lastSeq: 'lastSeq',
   expiresAt: 'expiresAt',
   updatedAt: 'updatedAt',
+  spanLow: 'spanLow',
+  spanHigh: 'spanHigh',
 });
 
 const tableName = z

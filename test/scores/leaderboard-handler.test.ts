@@ -80,6 +80,7 @@ function leaderboard(options: LeaderboardHandlerOptions = {}) {
       big: {},
       single: {},
       sharded: { shards: SHARDS.sharded },
+      backfilled: {},
       'speedrun#*': { order: 'asc' },
     },
     cursorKey: 'a leaderboard test key, 32 bytes',
@@ -289,6 +290,46 @@ describe('createLeaderboardHandler: around', () => {
 
     expect(fromHistogram.body).toEqual(counted.body);
     expect(queries).toBe(2 + 11);
+  });
+
+  it("reads only the histogram levels the board's span crosses (2 for scores 0-499), with the span item", async () => {
+    const target = shardedRows('sharded')[1234]!;
+    operations.length = 0;
+    const { body } = await get<AroundResult>({ board: 'sharded', around: target.playerId, radius: '2' });
+
+    expect(body.player.playerId).toBe(target.playerId);
+    // 2 neighbour Queries per shard + histogram levels 0 and 1; the span is read with the player's item.
+    expect(operations.filter((name) => name === 'QueryCommand')).toHaveLength(2 * SHARDS.sharded! + 2);
+    expect(operations.filter((name) => name === 'GetItemCommand').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps ranks exact on a backfilled board whose first new plays are narrower than its history', async () => {
+    // History written directly (no span item), spread over 0..4,999,999; then new players with scores 1000..1009
+    // arrive through the real stream handler, which must give the board a span covering the history.
+    const history: SeedRow[] = Array.from({ length: 300 }, (_, index) => ({
+      board: 'backfilled',
+      playerId: `old-${index}`,
+      score: index === 0 ? 4_999_999 : index === 1 ? 0 : (index * 104_729) % 5_000_000,
+    }));
+    const newcomers: SeedRow[] = Array.from({ length: 10 }, (_, index) => ({
+      board: 'backfilled',
+      playerId: `new-${index}`,
+      score: 1000 + index,
+    }));
+    await seedScores(aws.dynamodb, tables.config.scoresTable, [...history, ...newcomers], 4);
+    await writeRankHistogram(aws.dynamodb, tables.config.distributionTable, 'backfilled', history);
+    await seedRankHistogram(aws.dynamodb, tables.config, newcomers);
+    const all = [...history, ...newcomers];
+    const rankOf = (score: number) => 1 + all.filter((row) => row.score > score).length;
+
+    for (const target of [history[0]!, history[1]!, history[7]!, newcomers[0]!, newcomers[9]!]) {
+      operations.length = 0;
+      const { body } = await get<AroundResult>({ board: 'backfilled', around: target.playerId, radius: '0' });
+
+      expect(body.player).toMatchObject({ playerId: target.playerId, rank: rankOf(target.score) });
+      // 0..4,999,999 crosses levels 0-4.
+      expect(operations.filter((name) => name === 'QueryCommand')).toHaveLength(5);
+    }
   });
 
   it('ranks the signed-in player for around=me', async () => {
