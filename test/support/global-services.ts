@@ -28,7 +28,9 @@ const registry = globalThis as { [SHARED]?: SharedServices };
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const shared = (registry[SHARED] ??= {
     users: 0,
-    started: Promise.all([startDynamoDbLocal(), startS3Local()]),
+    // A JVM can take far longer than its usual few seconds to start on a busy machine; an early exit still fails
+    // at once.
+    started: Promise.all([startDynamoDbLocal({ startTimeoutMs: 120_000 }), startS3Local()]),
   });
   shared.users += 1;
   const [dynamodb, s3] = await shared.started;
