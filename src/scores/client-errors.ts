@@ -5,7 +5,7 @@ import { isScoresAnswerCode, ScoresError, type ScoresErrorCode } from './errors.
  * A failed call of `ScoreClient` as a {@link ScoresError}: the endpoint's own code when it is a scores code, the
  * transport's (`NETWORK`, `TIMEOUT`, `ABORTED`, `INVALID_RESPONSE`), or one chosen by status for answers without
  * a scores code (a gateway's 401 `UNAUTHENTICATED`, 403 `FORBIDDEN`, 429 `RATE_LIMITED`, anything else
- * `SCORES_ENDPOINT_ERROR`). `status` and `requestId` are kept and the original error is the `cause`.
+ * `SCORES_ENDPOINT_ERROR`). `status` and `requestId` are kept and the underlying error is the `cause`.
  *
  * @param retryAfter - The answer's `retry-after` header, if it could be read: delta-seconds, as API Gateway and the
  *   scores handlers send it.
