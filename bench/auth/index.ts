@@ -9,7 +9,7 @@
  * 2. Sign-ins per second through the local stack (alternating rounds, medians): `KakaoCognitoAuth.signIn` → HTTP gateway → handler → local
  *    Kakao + local Cognito → `GetCredentialsForIdentity`, at concurrency 1 and 8. Baseline: the same three calls
  *    made directly (token info with `fetch`, both Cognito operations with the AWS SDK; no gateway, no handler,
- *    no validation), as the original sample did them.
+ *    no validation), as a backend without this kit's handler would make them.
  *
  * Run with `npm run bench -- auth` (starts DynamoDB Local and s3rver for the stack; needs Java 17).
  */

@@ -1,7 +1,8 @@
 /**
- * The original workshop's Lab 3 code, ported to SDK v3 for a side-by-side measurement: `GetUserScore` (Scan the
- * whole score table, sort descending) and `CatchScoreUpdate` (per stream record: a conditional put of
- * `{score, totalcount: 1}`, then an update on `ConditionalCheckFailedException`).
+ * The naive baseline the scores benchmarks measure against (named `sample…` in the code): the straightforward
+ * leaderboard a first serverless game backend usually starts with, on SDK v3. `GetUserScore` Scans the whole
+ * score table and sorts it descending; `CatchScoreUpdate` handles each stream record with a conditional put of
+ * `{score, totalcount: 1}`, then an update on `ConditionalCheckFailedException`. Never shipped.
  */
 import {
   type AttributeValue,

@@ -27,7 +27,7 @@ const DISTRIBUTIONS = [
 /**
  * Write capacity to aggregate 1,000 plays (10 Lambda batches of 100) into the distribution: ours (exactly-once
  * with per-shard marks — the bisect-safe setting —, with batch-start marks, at-least-once, and with the rank
- * histogram too) against the sample's conditional put, then update, per record. WCU by DynamoDB's pricing rules
+ * histogram too) against the naive baseline's conditional put, then update, per record. WCU by DynamoDB's pricing rules
  * (1 per write of an item ≤ 1 KB, 1 per refused conditional write), with DynamoDB Local's own
  * `ReturnConsumedCapacity` figures beside them.
  */
@@ -68,7 +68,7 @@ export async function benchmarkStreamAggregation(
     const sampleWcu = meter.total();
     await verify(dynamodb, { kind: 'sample', table: sampleTable }, expected);
     console.log(
-      `  ${'sample: put-if-absent, then update, per record'.padEnd(52)} ${format(sampleWcu, 0).padStart(6)} WCU  ${format(sampleMs, 0).padStart(6)} ms  (2 requests per repeated score)`,
+      `  ${'baseline: put-if-absent, then update, per record'.padEnd(52)} ${format(sampleWcu, 0).padStart(6)} WCU  ${format(sampleMs, 0).padStart(6)} ms  (2 requests per repeated score)`,
     );
 
     const variants: Array<{
@@ -121,11 +121,11 @@ export async function benchmarkStreamAggregation(
       console.log(
         `  ${variant.label.padEnd(52)} ${format(wcu, 0).padStart(6)} WCU  ${format(ms, 0).padStart(6)} ms  ` +
           `(${items} items in ${summaries.reduce((sum, summary) => sum + summary.writes, 0)} writes; DynamoDB Local reported ${format(meter.total(), 0)}; ` +
-          `${format(sampleWcu / wcu, 2)}x the sample's efficiency)`,
+          `${format(sampleWcu / wcu, 2)}x the baseline's efficiency)`,
       );
       if (variant.target)
         console.log(
-          `  target exactly-once (bisect on) <= the sample's ${format(sampleWcu, 0)} WCU: ${wcu <= sampleWcu ? 'MET' : 'NOT MET'} ` +
+          `  target exactly-once (bisect on) <= the baseline's ${format(sampleWcu, 0)} WCU: ${wcu <= sampleWcu ? 'MET' : 'NOT MET'} ` +
             `(${format(wcu, 0)} WCU; before: transactions, ${index === 0 ? '1,016' : '2,040'} with batch markers, ` +
             `${index === 0 ? '3,098' : '3,868'} with the bisect-safe item checkpoints)`,
         );

@@ -33,7 +33,7 @@ function benchAuthorizer(request: { headers: Record<string, string> }): LocalIam
 
 /**
  * Submissions per second through the whole local stack (ScoreClient signing with SigV4 → HTTP gateway → IAM hook →
- * submit handler → DynamoDB Local), `CONCURRENCY` in flight, against the sample's `PutUserScore` (one unconditional
+ * submit handler → DynamoDB Local), `CONCURRENCY` in flight, against the naive baseline's `PutUserScore` (one unconditional
  * PutItem of `{username, score}` from the body, unsigned) behind the same gateway.
  */
 export async function benchmarkSubmitThroughput(dynamodbEndpoint: string): Promise<void> {
@@ -90,7 +90,7 @@ export async function benchmarkSubmitThroughput(dynamodbEndpoint: string): Promi
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: play.player, score: play.score }),
       });
-      if (!response.ok) throw new Error(`sample answered ${response.status}`);
+      if (!response.ok) throw new Error(`baseline answered ${response.status}`);
       await response.arrayBuffer();
     });
     const directConfig = { ...config, scoresTable: `bench-submit-direct-${suffix}` };
@@ -110,12 +110,12 @@ export async function benchmarkSubmitThroughput(dynamodbEndpoint: string): Promi
     const line = (label: string, result: { perSecond: number; p50: number; p99: number }) =>
       `  ${label.padEnd(48)} ${format(result.perSecond, 0).padStart(6)} submissions/s  p50 ${format(result.p50, 1)} ms  p99 ${format(result.p99, 1)} ms`;
     console.log(line('ours (SigV4 + identity + validation + UpdateItem)', ours));
-    console.log(line('sample (unsigned PutItem of the body)', sample));
+    console.log(line('baseline (unsigned PutItem of the body)', sample));
     console.log(
-      `  ours runs at ${format(ours.perSecond / sample.perSecond, 2)}x the sample's rate (it signs, validates and keeps the best)`,
+      `  ours runs at ${format(ours.perSecond / sample.perSecond, 2)}x the baseline's rate (it signs, validates and keeps the best)`,
     );
     console.log(line('ours, handler called directly (no HTTP, no SigV4)', oursDirect));
-    console.log(line('sample, PutItem called directly', sampleDirect));
+    console.log(line('baseline, PutItem called directly', sampleDirect));
   } finally {
     await stack.stop();
   }

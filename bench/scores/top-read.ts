@@ -16,7 +16,7 @@ const SHARDS = 16;
 const TARGET_RCU_RATIO = 1000;
 
 /**
- * Top-10 read: our handler (a Query on the score index, `Limit` 11) against the sample's Scan + sort, at 10,000
+ * Top-10 read: our handler (a Query on the score index, `Limit` 11) against the naive baseline's Scan + sort, at 10,000
  * and 100,000 players on a stream-less table, RCU from `ReturnConsumedCapacity` and wall time, both medians.
  * At 100,000 players also: the top 10 of the same players on 16 shards against one, and the exact rank of the
  * median and the last player from the rank histogram against counting the index.
@@ -38,7 +38,7 @@ export async function benchmarkTopRead(dynamodb: DynamoDBClient, meter: Capacity
   let seeded = 0;
   const allScores: number[] = [];
 
-  console.log("\n-- Top-10 leaderboard read: our GSI Query vs the sample's Scan + sort --");
+  console.log("\n-- Top-10 leaderboard read: our GSI Query vs a baseline's Scan + sort --");
   for (const size of SIZES) {
     const started = performance.now();
     const items = [];
@@ -62,7 +62,7 @@ export async function benchmarkTopRead(dynamodb: DynamoDBClient, meter: Capacity
       });
       allScores.push(score);
     }
-    // The 16-shard board lives in a table of its own, so the sample's Scan reads the one-shard board only.
+    // The 16-shard board lives in a table of its own, so the baseline's Scan reads the one-shard board only.
     await batchWrite(dynamodb, shardedConfig.scoresTable, shardedItems);
     await batchWrite(dynamodb, config.scoresTable, items);
     seeded = size;
@@ -80,11 +80,11 @@ export async function benchmarkTopRead(dynamodb: DynamoDBClient, meter: Capacity
       return sorted.slice(0, 10).map((item) => Number(item.score?.N));
     });
     if (JSON.stringify(ours.result) !== JSON.stringify(sample.result))
-      throw new Error('top 10 differs between ours and the sample');
+      throw new Error('top 10 differs between ours and the baseline');
     const rcuRatio = sample.rcu / ours.rcu;
     console.log(
       `${format(size, 0).padStart(7)} players | ours: ${format(ours.rcu, 1)} RCU, ${format(ours.ms, 2)} ms | ` +
-        `sample: ${format(sample.rcu, 1)} RCU, ${format(sample.ms, 0)} ms | ` +
+        `baseline: ${format(sample.rcu, 1)} RCU, ${format(sample.ms, 0)} ms | ` +
         `ratio: ${format(rcuRatio, 0)}x fewer RCU, ${format(sample.ms / ours.ms, 0)}x faster (same top 10)`,
     );
     if (size === SIZES.at(-1)) {

@@ -13,7 +13,7 @@ import type { LocalStack } from '../../src/local/stack/start-local-stack.js';
 import { PatchPublisher, type PublishResult } from '../../src/patch/index.js';
 import type { Terminal } from './terminal.js';
 
-/** The sample patch content shipped with the demo. */
+/** The example game files the demo publishes as a patch (`examples/local/sample-patch/`). */
 export const SAMPLE_PATCH_DIR = fileURLToPath(new URL('./sample-patch/', import.meta.url));
 
 /** A file of an install folder. */
@@ -35,7 +35,7 @@ export async function publishSamplePatch(stack: LocalStack, terminal: Terminal):
     s3: stack.clients.s3,
     bucket: LOCAL_GAME.cdnBucket,
     prefix: LOCAL_GAME.patchPrefix,
-    // The sample folder is part of the repository: keep the publisher's stat cache out of it.
+    // That folder is part of the repository: keep the publisher's stat cache out of it.
     scan: { statCachePath: false },
   });
   await publisher.scan(SAMPLE_PATCH_DIR);

@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { type FetchLike, requestJson } from '../core/client/request-json.js';
 import { BOARD_NAME_PATTERN } from './board-name.js';
+import { toScoresError } from './client-errors.js';
 import { ScoresError } from './errors.js';
 import { createSigningFetch, regionOfApiUrl } from './signing-fetch.js';
 import type {
@@ -29,7 +30,7 @@ export interface ScoreClientOptions {
   headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /** Board of calls that name none; default: the server's default board. */
   board?: string;
-  /** Route paths; default `/scoreboard` and `/scorehistory` (the original sample's). */
+  /** Route paths; default `/scoreboard` and `/scorehistory` (the routes the kit's CDK constructs and local stack serve). */
   paths?: { scoreboard?: string; history?: string };
   /** Per attempt; default 10 000 ms. */
   timeoutMs?: number;
@@ -45,9 +46,10 @@ export interface ScoreCallOptions {
 
 /**
  * Browser-safe client of the score endpoints: submit a score, read a leaderboard page, a player's rank and
- * neighbours, and the score distribution. Signs requests with SigV4 when given credentials; throws
- * `HttpClientError` (with the server's `code`, e.g. `RATE_LIMITED`) for failed requests and {@link ScoresError}
- * for arguments it can reject before sending.
+ * neighbours, and the score distribution. Signs requests with SigV4 when given credentials. Every failure is a
+ * {@link ScoresError} with a typed `code` (test with `isScoresError`): arguments it can reject before sending,
+ * the server's answer (e.g. `RATE_LIMITED`, with `status` and `retryAfterSeconds`), or the transport (`NETWORK`,
+ * `TIMEOUT`, `ABORTED`). A player without a score is not an error: `around()` and `rank()` answer `null`.
  *
  * @example
  * ```ts
@@ -108,7 +110,8 @@ export class ScoreClient {
    * @param score a finite integer within the server's range.
    * @param options `board`, display `name` (shown on leaderboards), `signal`.
    * @throws {ScoresError} `INVALID_SCORE` / `INVALID_BOARD` before sending.
-   * @throws {HttpClientError} for a refused request, e.g. code `RATE_LIMITED` (429), `UNAUTHENTICATED` (401).
+   * @throws {ScoresError} for a refused or failed request, e.g. code `RATE_LIMITED` (429), `UNAUTHENTICATED` (401),
+   *   `NETWORK`.
    * @example
    * ```ts
    * const result = await scores.submit(1200, { board: 'daily#2026-11-21', name: '토끼' });
@@ -160,43 +163,52 @@ export class ScoreClient {
   }
 
   /**
-   * A player's exact rank and the rows around it.
+   * A player's exact rank and the rows around it, or `null` when the player has no score on the board yet (the
+   * server's 404 `PLAYER_NOT_FOUND`, or a `player: null` answer): a state to show, not an error.
    *
    * @param playerId default: the signed-in player.
    * @param options `radius` rows above and below (default 5).
    * @example
    * ```ts
-   * const { player, above, below } = await scores.around();
-   * console.log(`you are #${player.rank}`);
+   * const standing = await scores.around();
+   * console.log(standing ? `you are #${standing.player.rank}` : 'no score yet');
    * ```
    */
   async around(
     playerId?: string,
     options: ScoreCallOptions & { radius?: number } = {},
-  ): Promise<AroundResult> {
+  ): Promise<AroundResult | null> {
     const board = this.boardOf(options.board);
-    return this.request<AroundResult>(
-      this.paths.scoreboard,
-      {
-        board,
-        around: playerId ?? 'me',
-        radius: options.radius === undefined ? undefined : String(options.radius),
-      },
-      { signal: options.signal },
-    );
+    try {
+      const result = await this.request<AroundResult | { player?: null }>(
+        this.paths.scoreboard,
+        {
+          board,
+          around: playerId ?? 'me',
+          radius: options.radius === undefined ? undefined : String(options.radius),
+        },
+        { signal: options.signal },
+      );
+      return result.player ? result : null;
+    } catch (error) {
+      if (error instanceof ScoresError && error.code === 'PLAYER_NOT_FOUND') return null;
+      throw error;
+    }
   }
 
   /**
-   * A player's rank alone (cost: a count of the index entries above the player, O(rank)).
+   * A player's row with their exact rank alone (`around` with radius 0), or `null` when the player has no score on
+   * the board yet.
    *
    * @param playerId default: the signed-in player.
    * @example
    * ```ts
-   * const { rank, score } = await scores.rank();
+   * const mine = await scores.rank();
+   * if (mine) console.log(`#${mine.rank} with ${mine.score}`);
    * ```
    */
-  async rank(playerId?: string, options: ScoreCallOptions = {}): Promise<LeaderboardEntry> {
-    return (await this.around(playerId, { ...options, radius: 0 })).player;
+  async rank(playerId?: string, options: ScoreCallOptions = {}): Promise<LeaderboardEntry | null> {
+    return (await this.around(playerId, { ...options, radius: 0 }))?.player ?? null;
   }
 
   /**
@@ -248,17 +260,41 @@ export class ScoreClient {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, value);
     const queryString = search.toString();
     const url = `${this.endpoint}${path}${queryString === '' ? '' : `?${queryString}`}`;
-    const headers = typeof this.headers === 'function' ? await this.headers() : (this.headers ?? {});
+    const headers = await this.requestHeaders();
     const method = init.method ?? 'GET';
-    return requestJson<T>(url, {
-      fetch: this.fetch,
-      method,
-      headers,
-      ...(init.body === undefined ? {} : { body: init.body }),
-      timeoutMs: this.timeoutMs,
-      ...(init.signal ? { signal: init.signal } : {}),
-      retries: method === 'GET' ? this.readRetries : 0,
-    });
+    // The last answer's `retry-after`, for a RATE_LIMITED error (readable cross-origin only when the API exposes it).
+    let retryAfter: string | null = null;
+    const fetchRecordingRetryAfter: FetchLike = async (input, requestInit) => {
+      const response = await this.fetch(input, requestInit);
+      retryAfter = response.headers.get('retry-after');
+      return response;
+    };
+    try {
+      return await requestJson<T>(url, {
+        fetch: fetchRecordingRetryAfter,
+        method,
+        headers,
+        ...(init.body === undefined ? {} : { body: init.body }),
+        timeoutMs: this.timeoutMs,
+        ...(init.signal ? { signal: init.signal } : {}),
+        retries: method === 'GET' ? this.readRetries : 0,
+      });
+    } catch (error) {
+      throw toScoresError(error, retryAfter);
+    }
+  }
+
+  private async requestHeaders(): Promise<Record<string, string>> {
+    if (typeof this.headers !== 'function') return this.headers ?? {};
+    try {
+      return await this.headers();
+    } catch (error) {
+      throw new ScoresError(
+        'UNAUTHENTICATED',
+        'The headers function failed, so the request could not be authorized; sign in again.',
+        { cause: error },
+      );
+    }
   }
 }
 

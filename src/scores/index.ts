@@ -8,7 +8,7 @@ export type { ScoreCallOptions, ScoreClientOptions } from './client.js';
 export { createSigningFetch, regionOfApiUrl } from './signing-fetch.js';
 export type { SigningFetchOptions } from './signing-fetch.js';
 export { BOARD_NAME_PATTERN } from './board-name.js';
-export { ScoresError } from './errors.js';
+export { ScoresError, isScoresAnswerCode, isScoresError } from './errors.js';
 export type { ScoresErrorCode } from './errors.js';
 export { HttpClientError } from '../core/client/request-json.js';
 export type { FetchLike, HttpClientErrorCode } from '../core/client/request-json.js';

@@ -45,7 +45,7 @@ export {
   scoreTables,
 } from './table.js';
 export type { ResolvedScoreTables, ScoreTablesConfig } from './table.js';
-export { SCORES_ERROR_STATUS, ScoresError } from './errors.js';
+export { SCORES_ERROR_STATUS, ScoresError, isScoresAnswerCode, isScoresError } from './errors.js';
 export type { ScoresErrorCode } from './errors.js';
 export type {
   AroundResult,

@@ -3,7 +3,7 @@
  * `ScoreClient` (which returns them); type-only, browser-safe.
  */
 
-/** How a board keeps a player's score: the best one so far, or the latest one (the original sample's overwrite). */
+/** How a board keeps a player's score: the best one so far, or the latest one (an overwrite on every play). */
 export type BoardMode = 'best' | 'latest';
 
 /** Which scores are better: `desc` (higher is better, e.g. points) or `asc` (lower is better, e.g. race times). */

@@ -38,7 +38,7 @@ describe('scores through the local stack (HTTP gateway, DynamoDB Local, stream p
       expect.arrayContaining([300, 2]),
       expect.arrayContaining([300, 2]),
     ]);
-    expect(alice.player).toMatchObject({ playerId: playerIdOf('ALICE'), score: 300, rank: 2 });
+    expect(alice?.player).toMatchObject({ playerId: playerIdOf('ALICE'), score: 300, rank: 2 });
     expect(history.buckets).toEqual([
       { score: 100, count: 1 },
       { score: 300, count: 2 },
@@ -56,7 +56,7 @@ describe('scores through the local stack (HTTP gateway, DynamoDB Local, stream p
     const best = await player.rank(undefined, { board: 'e2e#best' });
     const latest = await player.rank(undefined, { board: 'latest' });
 
-    expect([best.score, latest.score]).toEqual([900, 200]);
+    expect([best?.score, latest?.score]).toEqual([900, 200]);
   });
 
   it('counts replays of the same score as plays in the distribution', async () => {

@@ -11,7 +11,7 @@ export interface DeploySettings {
   kakaoAppIds: number[];
   /** The Cognito developer provider name; default `<prefix>.auth` (cannot be changed once the pool exists). */
   developerProviderName: string;
-  /** Folder of patch releases in the bucket (`sgk patch publish --prefix`); default `update`, as in the workshop. */
+  /** Folder of patch releases in the bucket (`sgk patch publish --prefix`); default `update`. */
   patchPrefix: string;
   /** Origins allowed to call the HTTP API from a browser; default: the CloudFront domain only. */
   allowedOrigins: string[] | undefined;

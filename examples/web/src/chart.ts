@@ -25,6 +25,35 @@ export interface ChartLayoutOptions {
   gap?: number;
   /** Bars are at most this wide (a lone bar should not fill the chart); default 48. */
   maxBarWidth?: number;
+  /** The count drawn at full height (the top of the count axis); default: the largest bar's count. */
+  countMax?: number;
+}
+
+/** The count axis: its top value and the counts to label, from 0 up, evenly spaced. */
+export interface CountAxis {
+  max: number;
+  ticks: number[];
+}
+
+/**
+ * A count axis for bars up to `highest` plays: whole-number steps of 1, 2 or 5 × 10ⁿ, at most `maxTicks` steps,
+ * the top at or just above `highest`.
+ *
+ * @example
+ * ```ts
+ * countAxis(7); // { max: 8, ticks: [0, 2, 4, 6, 8] }
+ * ```
+ */
+export function countAxis(highest: number, maxTicks = 4): CountAxis {
+  const top = Math.max(1, Math.ceil(highest));
+  const rough = top / maxTicks;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = Math.max(
+    1,
+    [1, 2, 5, 10].map((factor) => factor * magnitude).find((size) => size >= rough) ?? 1,
+  );
+  const max = Math.ceil(top / step) * step;
+  return { max, ticks: Array.from({ length: max / step + 1 }, (_, index) => index * step) };
 }
 
 /**
@@ -62,8 +91,8 @@ export function binScores(
 }
 
 /**
- * Lays bars out left to right, each centred in an equal slot, heights proportional to the counts (the largest
- * fills `height`).
+ * Lays bars out left to right, each centred in an equal slot, heights proportional to the counts (`countMax`, or
+ * else the largest count, fills `height`).
  *
  * @example
  * ```ts
@@ -77,7 +106,7 @@ export function layoutBars(buckets: readonly ScoreBucket[], options: ChartLayout
   const gap = options.gap ?? 2;
   const slot = options.width / bins.length;
   const barWidth = Math.max(1, Math.min(slot - gap, options.maxBarWidth ?? 48));
-  const highest = Math.max(...bins.map((bin) => bin.count));
+  const highest = options.countMax ?? Math.max(...bins.map((bin) => bin.count));
   return bins.map((bin, index) => {
     const height = (bin.count / highest) * options.height;
     return {

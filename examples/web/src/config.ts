@@ -1,4 +1,5 @@
 import { BOARD_NAME_PATTERN } from 'serverless-game-kit/scores';
+import { DemoError } from './messages.js';
 
 /**
  * What the page needs to reach the backend (`config.json`, next to the page) and the options its address can
@@ -61,7 +62,9 @@ export function readPageOptions(search: string): PageOptions {
 
 function requireString(value: Record<string, unknown>, key: string): string {
   const field = value[key];
-  if (typeof field !== 'string' || field.length === 0) throw new Error(`config.json: ${key} is missing`);
+  if (typeof field !== 'string' || field.length === 0) {
+    throw new DemoError('CONFIG_INVALID', `config.json에 ${key} 값이 없어요.`);
+  }
   return field;
 }
 
@@ -73,14 +76,16 @@ function optionalString(value: Record<string, unknown>, key: string): string | u
 /**
  * Checks a parsed `config.json`.
  *
- * @throws {Error} naming the first missing field.
+ * @throws {DemoError} `CONFIG_INVALID`, naming the first missing field.
  * @example
  * ```ts
  * const config = parseConfig(await (await fetch('./config.json')).json());
  * ```
  */
 export function parseConfig(json: unknown): WebDemoConfig {
-  if (typeof json !== 'object' || json === null) throw new Error('config.json: not a JSON object');
+  if (typeof json !== 'object' || json === null) {
+    throw new DemoError('CONFIG_INVALID', 'config.json이 JSON 객체가 아니에요.');
+  }
   const value = json as Record<string, unknown>;
   const cognitoEndpoint = optionalString(value, 'cognitoEndpoint');
   const localKakaoTokenUrl = optionalString(value, 'localKakaoTokenUrl');
@@ -98,14 +103,18 @@ export function parseConfig(json: unknown): WebDemoConfig {
 /**
  * Fetches and checks `config.json` next to the page.
  *
- * @throws {Error} when it cannot be fetched or is incomplete.
+ * @throws {DemoError} `CONFIG_UNAVAILABLE` when it cannot be fetched, `CONFIG_INVALID` when it is incomplete.
  * @example
  * ```ts
  * const config = await loadConfig();
  * ```
  */
 export async function loadConfig(url = './config.json'): Promise<WebDemoConfig> {
-  const response = await fetch(url, { cache: 'no-store' });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const response = await fetch(url, { cache: 'no-store' }).catch(() => {
+    throw new DemoError('NETWORK', `${url}에 연결할 수 없어요.`);
+  });
+  if (!response.ok) {
+    throw new DemoError('CONFIG_UNAVAILABLE', `${url}을(를) 읽지 못했어요 (HTTP ${response.status}).`);
+  }
   return parseConfig(await response.json());
 }

@@ -82,21 +82,3 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
-
-/**
- * A short, readable message of anything thrown (a kit error's code included).
- *
- * @example
- * ```ts
- * status.textContent = describeError(error); // 'HTTP_403: Forbidden'
- * ```
- */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code)
-      ? `${error.message} (${code})`
-      : error.message;
-  }
-  return String(error);
-}

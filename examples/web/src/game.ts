@@ -3,8 +3,9 @@
  * the score to the leaderboard with `ScoreClient`, signed with the player's Cognito credentials.
  */
 import type { ScoreClient, SubmitScoreResult } from 'serverless-game-kit/scores';
-import { describeError, h, replaceChildren } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { PressGame, type PressGameSnapshot } from './press-game.js';
+import { errorMessage } from './messages.js';
 
 /** Options of {@link mountGame}. */
 export interface GameViewOptions {
@@ -110,7 +111,7 @@ export function mountGame(root: HTMLElement, options: GameViewOptions): () => vo
         options.onSubmitted(result);
       })
       .catch((error: unknown) => {
-        status.textContent = `제출 실패: ${describeError(error)}`;
+        status.textContent = `제출 실패: ${errorMessage(error)}`;
         submit.disabled = false;
       });
   });

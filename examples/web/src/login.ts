@@ -7,7 +7,8 @@
 import { KakaoCognitoAuth } from 'serverless-game-kit/auth';
 import { getChoseong } from 'serverless-game-kit/hangul';
 import type { WebDemoConfig } from './config.js';
-import { describeError, h, replaceChildren } from './dom.js';
+import { h, replaceChildren } from './dom.js';
+import { DemoError, errorMessage } from './messages.js';
 
 /** A signed-in player. */
 export interface Player {
@@ -37,20 +38,25 @@ export function randomKakaoId(random: () => number = Math.random): number {
 /**
  * Asks the local stack's stand-in for a Kakao access token of `kakaoId` (local demo only).
  *
- * @throws {Error} when the stand-in refuses or is not there.
+ * @throws {DemoError} `LOCAL_KAKAO_REFUSED` when the stand-in refuses or is not there.
  */
 async function localKakaoToken(url: string, kakaoId: number): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ kakaoId }),
+  }).catch(() => {
+    throw new DemoError(
+      'NETWORK',
+      '로컬 카카오 로그인에 연결할 수 없어요. 로컬 스택이 켜져 있는지 확인해 주세요.',
+    );
   });
-  const body = (await response.json().catch(() => ({}))) as {
-    accessToken?: unknown;
-    error?: { message?: string };
-  };
+  const body = (await response.json().catch(() => ({}))) as { accessToken?: unknown };
   if (!response.ok || typeof body.accessToken !== 'string') {
-    throw new Error(body.error?.message ?? `The local Kakao login answered HTTP ${response.status}`);
+    throw new DemoError(
+      'LOCAL_KAKAO_REFUSED',
+      `로컬 카카오 로그인이 토큰을 주지 않았어요 (HTTP ${response.status}).`,
+    );
   }
   return body.accessToken;
 }
@@ -151,7 +157,7 @@ export function mountLogin(
         );
         onSignedIn({ auth, nickname: name, kakaoId: id, identityId: session.identityId });
       } catch (error) {
-        status.textContent = `로그인 실패: ${describeError(error)}`;
+        status.textContent = `로그인 실패: ${errorMessage(error)}`;
         submit.disabled = false;
       }
     })();

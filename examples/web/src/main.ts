@@ -7,11 +7,12 @@
 import { ScoreClient } from 'serverless-game-kit/scores';
 import './style.css';
 import { loadConfig, readPageOptions } from './config.js';
-import { byId, describeError } from './dom.js';
+import { byId } from './dom.js';
 import { mountGame } from './game.js';
 import { type Player, mountLogin } from './login.js';
 import { mountQuiz } from './quiz-view.js';
 import { mountScores } from './scores-view.js';
+import { errorMessage } from './messages.js';
 
 function enable(id: string): void {
   byId(id).setAttribute('aria-disabled', 'false');
@@ -50,6 +51,6 @@ async function start(): Promise<void> {
 
 start().catch((error: unknown) => {
   const fatal = byId('fatal');
-  fatal.textContent = `페이지를 시작하지 못했어요: ${describeError(error)}`;
+  fatal.textContent = `페이지를 시작하지 못했어요: ${errorMessage(error)}`;
   fatal.hidden = false;
 });

@@ -6,7 +6,8 @@
 import { getChoseong, matchesChoseong } from 'serverless-game-kit/hangul';
 import { type ChatEvent, type QuizState, QuizRoom, type QuizRoomStatus } from 'serverless-game-kit/quiz';
 import type { Player } from './login.js';
-import { describeError, h, replaceChildren } from './dom.js';
+import { h, replaceChildren } from './dom.js';
+import { errorMessage, quizEventMessage } from './messages.js';
 
 /** Options of {@link mountQuiz}. */
 export interface QuizViewOptions {
@@ -17,19 +18,30 @@ export interface QuizViewOptions {
 
 const MAX_CHAT_LINES = 50;
 
-const ERROR_MESSAGES: Record<string, string> = {
-  ROUND_TAKEN: '아쉬워요, 한발 늦었어요!',
-  WORD_ALREADY_USED: '이번 라운드에 이미 나온 낱말이에요.',
-  TEXT_TOO_LONG: '메시지가 너무 길어요.',
-  BUSY: '잠시 후 다시 보내 주세요.',
-};
-
 const STATUS_LABELS: Record<QuizRoomStatus, string> = {
   connecting: '연결 중…',
   open: '연결됨',
   reconnecting: '다시 연결하는 중…',
   closed: '연결 끊김',
 };
+
+/**
+ * What the player is told while typing or sending without a connection, or `''` when connected. `waiting` is how
+ * many sent messages wait for the connection (`QuizRoom.say` queues them while reconnecting).
+ *
+ * @example
+ * ```ts
+ * offlineNotice('reconnecting', 1); // '연결이 끊겨 다시 연결하는 중이에요. 보낸 메시지 1개는 연결되면 전송돼요.'
+ * ```
+ */
+export function offlineNotice(status: QuizRoomStatus, waiting: number): string {
+  if (status === 'open') return '';
+  if (status === 'closed')
+    return '연결이 끊겼어요. 지금 입력한 내용은 보낼 수 없어요. 방에 다시 들어가 주세요.';
+  return waiting > 0
+    ? `연결이 끊겨 다시 연결하는 중이에요. 보낸 메시지 ${waiting}개는 연결되면 전송돼요.`
+    : '연결이 끊겨 다시 연결하는 중이에요. 보내는 메시지는 연결되면 전송돼요.';
+}
 
 function standingsTable(state: QuizState, selfId: string | undefined): HTMLElement {
   return h(
@@ -105,16 +117,17 @@ export function mountQuiz(root: HTMLElement, options: QuizViewOptions): void {
       name: options.player.nickname,
       token: () => options.player.auth.openIdToken(),
     }).then(
-      (room) => showRoom(root, room),
+      (room) => showRoom(root, room, () => mountQuiz(root, options)),
       (error: unknown) => {
-        status.textContent = `입장 실패: ${describeError(error)}`;
+        status.textContent = `입장 실패: ${errorMessage(error)}`;
         join.disabled = false;
       },
     );
   });
 }
 
-function showRoom(root: HTMLElement, room: QuizRoom): void {
+/** Renders a joined room; `rejoin` brings the join button back once the connection is lost for good. */
+function showRoom(root: HTMLElement, room: QuizRoom, rejoin: () => void): void {
   const round = h('p', { id: 'quiz-round', class: 'note' });
   const pattern = h('div', { id: 'quiz-pattern', class: 'pattern', 'aria-live': 'polite' });
   const last = h('div', { id: 'quiz-last-box' });
@@ -131,6 +144,12 @@ function showRoom(root: HTMLElement, room: QuizRoom): void {
   const standings = h('div', { id: 'quiz-standings-box' });
   const connection = h('p', { id: 'quiz-connection', class: 'note' });
   const error = h('p', { id: 'quiz-error', class: 'error', role: 'alert' });
+  const offline = h('p', { id: 'quiz-offline', class: 'offline', role: 'status', hidden: true });
+  const rejoinButton = h(
+    'button',
+    { id: 'quiz-rejoin', type: 'button', class: 'secondary', hidden: true },
+    '다시 입장',
+  );
   const form = h('form', { id: 'quiz-form', class: 'row' }, input, send);
 
   replaceChildren(
@@ -138,7 +157,7 @@ function showRoom(root: HTMLElement, room: QuizRoom): void {
     h(
       'div',
       { class: 'quiz-grid' },
-      h('div', {}, round, pattern, last, flash, form, hint, error),
+      h('div', {}, round, pattern, last, flash, form, hint, offline, rejoinButton, error),
       h('div', {}, h('h3', {}, '채팅'), chat),
       h('div', {}, h('h3', {}, '순위'), standings, connection),
     ),
@@ -185,28 +204,57 @@ function showRoom(root: HTMLElement, room: QuizRoom): void {
     flash.textContent = `${hit.name} 님 정답! ${hit.pattern} → ${hit.word} (+${hit.points}점)`;
   });
   room.onError((event) => {
-    error.textContent = ERROR_MESSAGES[event.code] ?? event.message;
+    error.textContent = quizEventMessage(event);
   });
-  room.onStatus((value) => {
-    connection.textContent = STATUS_LABELS[value];
-  });
-  connection.textContent = STATUS_LABELS[room.status];
 
-  input.addEventListener('input', updateHint);
+  // Without a connection the form stays usable (messages queue while reconnecting), but says so as soon as the
+  // player types or sends, and for as long as messages wait.
+  let waiting = 0;
+  let noticed = false;
+  const showConnection = (): void => {
+    const connected = room.status === 'open';
+    if (connected) noticed = false;
+    const notice = offlineNotice(room.status, waiting);
+    offline.textContent = notice;
+    offline.hidden = !noticed || notice === '';
+    form.classList.toggle('disconnected', !connected);
+    form.dataset.connection = room.status;
+    rejoinButton.hidden = room.status !== 'closed';
+    connection.textContent = STATUS_LABELS[room.status];
+  };
+  const noticeIfOffline = (): void => {
+    if (room.status !== 'open') noticed = true;
+    showConnection();
+  };
+  room.onStatus(showConnection);
+  showConnection();
+  rejoinButton.addEventListener('click', rejoin);
+  input.addEventListener('input', () => {
+    updateHint();
+    noticeIfOffline();
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
     error.textContent = '';
-    room.say(text).then(
-      () => {
-        input.value = '';
-        updateHint();
-      },
-      (failure: unknown) => {
-        error.textContent = describeError(failure);
-      },
-    );
+    const queued = room.status !== 'open';
+    if (queued) waiting++;
+    noticeIfOffline();
+    input.value = '';
+    updateHint();
+    room
+      .say(text)
+      .then(
+        () => undefined,
+        (failure: unknown) => {
+          error.textContent = `보내지 못했어요: ${text} — ${errorMessage(failure)}`;
+        },
+      )
+      .finally(() => {
+        if (queued) waiting--;
+        showConnection();
+      });
   });
   window.addEventListener('pagehide', () => void room.leave());
 }

@@ -1,11 +1,14 @@
 /**
- * The leaderboard (top 10, `GET /scoreboard`) and a bar chart of every score played (`GET /scorehistory`, the
- * distribution the stream aggregator keeps). The distribution follows submissions a moment later (it is built
- * from the table's stream), so after a submission the view polls it until the new play shows.
+ * The leaderboard (top 10, `GET /scoreboard`), the player's own rank, and a bar chart of every score played
+ * (`GET /scorehistory`, the distribution the stream aggregator keeps). The distribution follows submissions a
+ * moment later (it is built from the table's stream), so after a submission the view polls it until the new play
+ * shows. A player without a score is a state ("no score yet"), never an error, and costs no failed request when
+ * it can be known without one.
  */
-import type { LeaderboardEntry, ScoreBucket, ScoreClient } from 'serverless-game-kit/scores';
-import { layoutBars } from './chart.js';
-import { describeError, h, replaceChildren, svg } from './dom.js';
+import type { LeaderboardEntry, LeaderboardPage, ScoreBucket, ScoreClient } from 'serverless-game-kit/scores';
+import { countAxis, layoutBars } from './chart.js';
+import { h, replaceChildren, svg } from './dom.js';
+import { errorMessage } from './messages.js';
 
 /** Options of {@link mountScores}. */
 export interface ScoresViewOptions {
@@ -24,7 +27,9 @@ export interface ScoresView {
   refresh(options?: { expectScore?: number }): Promise<void>;
 }
 
-const CHART = { width: 480, height: 160, labelHeight: 18 };
+/** The plot area is `width` × `height` after `axisWidth` on the left for the count labels and `top` above. */
+const CHART = { width: 480, height: 160, labelHeight: 22, axisWidth: 48, top: 28 };
+const NO_SCORE_YET = '아직 내 점수가 없어요. 한 판 하고 제출해 보세요!';
 const POLL_ATTEMPTS = 20;
 const POLL_INTERVAL_MS = 300;
 
@@ -59,41 +64,89 @@ function leaderboardTable(entries: readonly LeaderboardEntry[], playerId: string
   );
 }
 
+function countAxisLines(highest: number): { max: number; lines: Element } {
+  const axis = countAxis(highest);
+  const right = CHART.axisWidth + CHART.width;
+  const lines = svg(
+    'g',
+    { class: 'count-axis' },
+    svg('title', {}, '세로축: 횟수'),
+    ...axis.ticks.map((tick) => {
+      const y = CHART.top + CHART.height - (tick / axis.max) * CHART.height;
+      return svg(
+        'g',
+        { 'data-count': tick },
+        svg('line', { x1: CHART.axisWidth, x2: right, y1: y, y2: y }),
+        svg('text', { x: CHART.axisWidth - 6, y: y + 6, 'text-anchor': 'end' }, tick),
+      );
+    }),
+  );
+  return { max: axis.max, lines };
+}
+
 function distributionChart(buckets: readonly ScoreBucket[], mine: number | undefined): Element {
-  const bars = layoutBars(buckets, { width: CHART.width, height: CHART.height });
+  const highest = Math.max(0, ...buckets.map((bucket) => bucket.count));
+  const axis = countAxisLines(highest);
+  const bars = layoutBars(buckets, { width: CHART.width, height: CHART.height, countMax: axis.max });
   if (bars.length === 0) return h('p', { class: 'empty' }, '분포를 그릴 기록이 아직 없어요.');
   const labelEvery = Math.ceil(bars.length / 12);
   return svg(
     'svg',
     {
       id: 'distribution',
-      viewBox: `0 0 ${CHART.width} ${CHART.height + CHART.labelHeight}`,
+      viewBox: `0 0 ${CHART.axisWidth + CHART.width} ${CHART.top + CHART.height + CHART.labelHeight}`,
       role: 'img',
       'aria-label': `점수 분포: ${bars.map((bar) => `${bar.from}점 ${bar.count}회`).join(', ')}`,
     },
-    ...bars.map((bar, index) => {
-      const label = bar.from === bar.to ? `${bar.from}` : `${bar.from}–${bar.to}`;
-      const isMine = mine !== undefined && mine >= bar.from && mine <= bar.to;
-      return svg(
-        'g',
-        {
-          class: isMine ? 'bar mine' : 'bar',
-          'data-from': bar.from,
-          'data-to': bar.to,
-          'data-count': bar.count,
-        },
-        svg('title', {}, `${label}점: ${bar.count}회`),
-        svg('rect', { x: bar.x, y: bar.y, width: bar.width, height: Math.max(bar.height, 1) }),
-        index % labelEvery === 0 || isMine
-          ? svg(
-              'text',
-              { x: bar.x + bar.width / 2, y: CHART.height + CHART.labelHeight - 4, 'text-anchor': 'middle' },
-              label,
-            )
-          : null,
-      );
-    }),
+    axis.lines,
+    svg('text', { class: 'axis-title', x: 0, y: 16 }, '횟수'),
+    svg(
+      'g',
+      { transform: `translate(${CHART.axisWidth} ${CHART.top})` },
+      ...bars.map((bar, index) => {
+        const label = bar.from === bar.to ? `${bar.from}` : `${bar.from}–${bar.to}`;
+        const isMine = mine !== undefined && mine >= bar.from && mine <= bar.to;
+        return svg(
+          'g',
+          {
+            class: isMine ? 'bar mine' : 'bar',
+            'data-from': bar.from,
+            'data-to': bar.to,
+            'data-count': bar.count,
+          },
+          svg('title', {}, `${label}점: ${bar.count}회`),
+          svg('rect', { x: bar.x, y: bar.y, width: bar.width, height: Math.max(bar.height, 1) }),
+          index % labelEvery === 0 || isMine
+            ? svg(
+                'text',
+                {
+                  x: bar.x + bar.width / 2,
+                  y: CHART.height + CHART.labelHeight - 4,
+                  'text-anchor': 'middle',
+                },
+                label,
+              )
+            : null,
+        );
+      }),
+    ),
   );
+}
+
+/**
+ * The player's row: from the top page when it is there; `null` without a request when the page holds the whole
+ * board (no `cursor`) or the player has had no score since the last time it was asked; otherwise asked for
+ * (`around=me`; `null` again when the server has no score for the player).
+ */
+async function ownStanding(
+  page: LeaderboardPage,
+  options: ScoresViewOptions,
+  knownScoreless: boolean,
+): Promise<LeaderboardEntry | null> {
+  const listed = page.entries.find((entry) => entry.playerId === options.playerId);
+  if (listed) return listed;
+  if (page.cursor === undefined || knownScoreless) return null;
+  return options.scores.rank(undefined, { board: options.board });
 }
 
 /**
@@ -124,17 +177,27 @@ export function mountScores(root: HTMLElement, options: ScoresViewOptions): Scor
 
   let plays = 0;
   let mine: number | undefined;
+  // Until the player submits here, a "no score" answer holds: later refreshes do not ask again. After a
+  // submission, a missing rank only means the ranking has not caught up yet.
+  let knownScoreless = false;
+  let submitted = false;
   let loading: Promise<void> = Promise.resolve();
+  // How many refreshes have finished (for tests and tools that wait for one).
+  let loads = 0;
 
   const load = async (expectScore: number | undefined): Promise<void> => {
     const before = plays;
+    if (expectScore !== undefined) submitted = true;
     const page = await options.scores.leaderboard({ board: options.board, limit: 10 });
     replaceChildren(board, leaderboardTable(page.entries, options.playerId));
-    // Outside the top 10, ask for the exact rank (404 when the player has no score yet).
-    const me =
-      page.entries.find((entry) => entry.playerId === options.playerId) ??
-      (await options.scores.rank(undefined, { board: options.board }).catch(() => undefined));
-    rank.textContent = me ? `내 순위: ${me.rank}위 (최고 ${me.score}점)` : '';
+    const me = await ownStanding(page, options, knownScoreless && !submitted);
+    if (!submitted) knownScoreless = me === null;
+    rank.textContent = me
+      ? `내 순위: ${me.rank}위 (최고 ${me.score}점)`
+      : submitted
+        ? '순위를 계산하는 중이에요…'
+        : NO_SCORE_YET;
+    rank.dataset.state = me ? 'ranked' : submitted ? 'pending' : 'no-score';
 
     let history = await options.scores.history({ board: options.board });
     for (let attempt = 1; expectScore !== undefined && attempt < POLL_ATTEMPTS; attempt++) {
@@ -154,8 +217,9 @@ export function mountScores(root: HTMLElement, options: ScoresViewOptions): Scor
       .then(() => load(refreshOptions.expectScore))
       .then(
         () => void (status.textContent = ''),
-        (error: unknown) => void (status.textContent = `불러오기 실패: ${describeError(error)}`),
-      );
+        (error: unknown) => void (status.textContent = `불러오기 실패: ${errorMessage(error)}`),
+      )
+      .finally(() => void (root.dataset.loads = String(++loads)));
     return loading;
   };
 

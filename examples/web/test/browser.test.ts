@@ -1,16 +1,20 @@
 /**
  * The browser demo in real Chromium (Debian's `chromium`, driven by playwright-core), against the local demo
- * stack with the page hosted on its CDN route: two players share a quiz room, and a score played in the page
- * reaches the leaderboard and the chart. Screenshots go to `test-results/web-demo/`.
+ * stack with the page hosted on its CDN route: two players share a quiz room, a score played in the page reaches
+ * the leaderboard and the chart, a player without a score sees that state without failed requests, and typing
+ * while the quiz connection is down says so. Screenshots go to `test-results/web-demo/`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Page, type Response, type WebSocketRoute, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KakaoCognitoAuth } from '../../../src/auth/client.js';
 import { ChoseongIndex } from '../../../src/hangul/ChoseongIndex.js';
+import { gameClientConfig } from '../../../src/local/game-stack.js';
 import type { LocalStack } from '../../../src/local/stack/start-local-stack.js';
 import { DEFAULT_WORD_PACK } from '../../../src/quiz/default-word-pack.js';
+import { ScoreClient } from '../../../src/scores/client.js';
 import { uniqueName } from '../../../test/support/aws.js';
 import { startDemoStack } from '../../local/demo-stack.js';
 import { type HostedWebDemo, hostWebDemo } from '../../local/web-hosting.js';
@@ -63,11 +67,19 @@ describe('the web demo in Chromium', () => {
     await stack?.stop();
   });
 
-  /** A new browser profile on the page, signed in as `nickname`. */
-  async function signedInPlayer(nickname: string, query: Record<string, string>): Promise<Page> {
+  /**
+   * A new browser profile on the page, signed in as `nickname`. `beforeLoad` runs before the page opens (to route
+   * its WebSocket, or to record its requests).
+   */
+  async function signedInPlayer(
+    nickname: string,
+    query: Record<string, string>,
+    beforeLoad: (page: Page) => Promise<void> | void = () => {},
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ko-KR' });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${nickname}: ${error.message}`));
+    await beforeLoad(page);
     await page.goto(`${hosted.url}?${new URLSearchParams(query).toString()}`);
     await page.fill('#login-name', nickname);
     await page.click('#login-submit');
@@ -86,6 +98,47 @@ describe('the web demo in Chromium', () => {
   async function cellsOf(page: Page, rows: string): Promise<string[][]> {
     return page.$$eval(rows, (elements) =>
       elements.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
+    );
+  }
+
+  /** Records every answer with an error status the page receives, and every console error. */
+  function recordFailures(page: Page): { responses: string[]; console: string[] } {
+    const failures = { responses: [] as string[], console: [] as string[] };
+    page.on('response', (response: Response) => {
+      if (response.status() >= 400) failures.responses.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') failures.console.push(message.text());
+    });
+    return failures;
+  }
+
+  /** Clicks the score panel's reload button and waits until that refresh has finished. */
+  async function reloadScores(page: Page): Promise<void> {
+    const loads = Number(await page.getAttribute('#scores-body', 'data-loads'));
+    await page.click('#scores-body button.secondary');
+    await page.waitForSelector(`#scores-body[data-loads="${loads + 1}"]`, { timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Signs `count` other players in (Kakao → Cognito, as the page does) and submits one score for each. */
+  async function fillBoard(board: string, count: number): Promise<void> {
+    const config = gameClientConfig(stack);
+    await Promise.all(
+      Array.from({ length: count }, async (_, index) => {
+        const auth = new KakaoCognitoAuth({
+          authEndpoint: config.authEndpoint,
+          region: config.region,
+          identityPoolId: config.identityPoolId,
+          ...(config.cognitoEndpoint ? { cognitoEndpoint: config.cognitoEndpoint } : {}),
+        });
+        await auth.signIn(stack.identity.kakao!.mintToken({ kakaoId: 5_000_000_000 + index }));
+        const scores = new ScoreClient({
+          endpoint: config.httpApi,
+          region: config.region,
+          credentials: auth.credentialProvider,
+        });
+        await scores.submit(100 + index, { board, name: `선수${index}` });
+      }),
     );
   }
 
@@ -181,7 +234,99 @@ describe('the web demo in Chromium', () => {
     expect(await cellsOf(page, '#leaderboard tbody tr')).toEqual([['1', '서연', '7']]);
     expect(await page.textContent('#my-rank')).toBe('내 순위: 1위 (최고 7점)');
     expect(await page.locator('#distribution .bar').count()).toBe(1);
+    expect(
+      await page.$$eval('#distribution .count-axis [data-count]', (ticks) =>
+        ticks.map((tick) => tick.textContent),
+      ),
+    ).toEqual(['0', '1']);
     await screenshot(page, 'score-submitted', annotate);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a new player "no score yet" with no failed request when the board fits on one page', async ({
+    annotate,
+  }) => {
+    const board = uniqueName('test-web-new');
+    let failures: ReturnType<typeof recordFailures> | undefined;
+    const page = await signedInPlayer(
+      '도윤',
+      { board },
+      (opened) => void (failures = recordFailures(opened)),
+    );
+
+    await page.waitForSelector('#scores-body[data-loads="1"]', { timeout: UI_TIMEOUT_MS });
+    await reloadScores(page);
+
+    expect(await page.textContent('#my-rank')).toBe('아직 내 점수가 없어요. 한 판 하고 제출해 보세요!');
+    expect(failures).toEqual({ responses: [], console: [] });
+    await screenshot(page, 'no-score-yet', annotate);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('asks for the rank of a player without a score once, not on every refresh, when the board is longer', async () => {
+    const board = uniqueName('test-web-full');
+    await fillBoard(board, 11);
+    let failures: ReturnType<typeof recordFailures> | undefined;
+    const page = await signedInPlayer(
+      '지안',
+      { board },
+      (opened) => void (failures = recordFailures(opened)),
+    );
+
+    await page.waitForSelector('#scores-body[data-loads="1"]', { timeout: UI_TIMEOUT_MS });
+    await reloadScores(page);
+    await reloadScores(page);
+
+    expect(await cellsOf(page, '#leaderboard tbody tr')).toHaveLength(10);
+    expect(failures!.responses).toHaveLength(1);
+    expect(failures!.responses[0]).toMatch(/^404 .*[?&]around=me\b/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('tells a player who types while the quiz is disconnected, and sends the queued line once reconnected', async ({
+    annotate,
+  }) => {
+    const room = uniqueName('room');
+    const routes: WebSocketRoute[] = [];
+    let refuseConnections = false;
+    const page = await signedInPlayer('하은', { room }, (opened) =>
+      opened.routeWebSocket(/.*/, (route) => {
+        if (refuseConnections) {
+          // The gateway is unreachable: every reconnect attempt drops at once.
+          void route.close({ code: 1001, reason: 'unreachable' });
+          return;
+        }
+        route.connectToServer();
+        routes.push(route);
+      }),
+    );
+    await page.click('#quiz-join');
+    await page.waitForSelector('#quiz-form[data-connection="open"]', { timeout: UI_TIMEOUT_MS });
+
+    refuseConnections = true;
+    await routes.at(-1)!.close({ code: 1001, reason: 'network down' });
+    await page.waitForSelector('#quiz-form[data-connection="reconnecting"]', { timeout: UI_TIMEOUT_MS });
+    await page.fill('#quiz-input', '안녕');
+    const noticeWhileTyping = await page.textContent('#quiz-offline:not([hidden])');
+    await page.press('#quiz-input', 'Enter');
+    const noticeWhileWaiting = await page.textContent('#quiz-offline:not([hidden])');
+    await screenshot(page, 'quiz-disconnected', annotate);
+    refuseConnections = false;
+    await page.waitForSelector('#quiz-form[data-connection="open"]', { timeout: UI_TIMEOUT_MS });
+    await page.waitForFunction(
+      () => document.querySelector('#quiz-chat')?.textContent?.includes('하은 안녕'),
+      null,
+      {
+        timeout: UI_TIMEOUT_MS,
+      },
+    );
+
+    expect(noticeWhileTyping).toBe('연결이 끊겨 다시 연결하는 중이에요. 보내는 메시지는 연결되면 전송돼요.');
+    expect(noticeWhileWaiting).toBe(
+      '연결이 끊겨 다시 연결하는 중이에요. 보낸 메시지 1개는 연결되면 전송돼요.',
+    );
+    expect(await page.isHidden('#quiz-offline')).toBe(true);
+    expect(await page.textContent('#quiz-error')).toBe('');
     expect(pageErrors).toEqual([]);
   });
 });

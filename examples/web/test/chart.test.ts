@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binScores, layoutBars } from '../src/chart.js';
+import fc from 'fast-check';
+import { binScores, countAxis, layoutBars } from '../src/chart.js';
 
 describe('the distribution chart', () => {
   it('gives each distinct score its own bar when they fit', () => {
@@ -55,5 +56,40 @@ describe('the distribution chart', () => {
 
   it('draws nothing for an empty distribution', () => {
     expect(layoutBars([], { width: 200, height: 100 })).toEqual([]);
+  });
+
+  it('scales the bars to the top of the count axis when given', () => {
+    const [bar] = layoutBars([{ score: 7, count: 3 }], { width: 480, height: 160, countMax: 4 });
+
+    expect(bar).toMatchObject({ y: 40, height: 120 });
+  });
+});
+
+describe('the count axis', () => {
+  it.each([
+    [1, { max: 1, ticks: [0, 1] }],
+    [3, { max: 3, ticks: [0, 1, 2, 3] }],
+    [7, { max: 8, ticks: [0, 2, 4, 6, 8] }],
+    [10, { max: 10, ticks: [0, 5, 10] }],
+    [37, { max: 40, ticks: [0, 10, 20, 30, 40] }],
+    [0, { max: 1, ticks: [0, 1] }],
+  ])('labels %i plays as %j', (highest, axis) => {
+    expect(countAxis(highest)).toEqual(axis);
+  });
+
+  it('always starts at 0, reaches the highest count, and labels at most 5 whole, evenly spaced counts', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), (highest) => {
+        const { max, ticks } = countAxis(highest);
+        const step = ticks[1]! - ticks[0]!;
+
+        expect(ticks[0]).toBe(0);
+        expect(ticks.at(-1)).toBe(max);
+        expect(max).toBeGreaterThanOrEqual(highest);
+        expect(ticks.length).toBeLessThanOrEqual(5);
+        expect(ticks.every((tick, index) => Number.isInteger(tick) && tick === index * step)).toBe(true);
+      }),
+      { seed: 15, numRuns: 1000 },
+    );
   });
 });

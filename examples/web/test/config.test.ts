@@ -50,10 +50,10 @@ describe('the page config', () => {
   });
 
   it('names the first missing field', () => {
-    expect(() => parseConfig({ ...config, websocket: '' })).toThrow('config.json: websocket is missing');
+    expect(() => parseConfig({ ...config, websocket: '' })).toThrow('config.json에 websocket 값이 없어요.');
   });
 
   it('refuses what is not an object', () => {
-    expect(() => parseConfig('hello')).toThrow('config.json: not a JSON object');
+    expect(() => parseConfig('hello')).toThrow('config.json이 JSON 객체가 아니에요.');
   });
 });
