@@ -4,12 +4,12 @@
  * 1. **Round change to 500 clients**: one client sends the correct answer; the time until *every* one of the 500
  *    clients in the room has received the next round's `state` (p50/p99 over rounds), and each delivery's
  *    latency (p50/p99 over all deliveries). Ours (`createQuizSocketHandler`: Query on the `byRoom` index,
- *    p-limit 50, one frame per connection) against the original design (`original-design.ts`: Scan of the whole
+ *    p-limit 50, one frame per connection) against the scan-all design (`scan-all-design.ts`: Scan of the whole
  *    connections table, then `postToConnection` to each with no bound — twice, chat then game data), in the same
  *    run, rounds alternating between the two. Each connections table also holds 4,500 connections of 9 other
  *    rooms (10 rooms × 500 = 5,000 items); they are not open sockets, so the gateway answers 410 to posts to
- *    them — ours never posts to them, the original posts to all of them every time and never cleans up.
- * 2. **What listing the room costs**: the read capacity of our Query against the original's Scan.
+ *    them — ours never posts to them, the scan-all design posts to all of them every time and never cleans up.
+ * 2. **What listing the room costs**: the read capacity of our Query against the scan-all design's Scan.
  * 3. **Messages per second a room sustains**: 10 senders post chat lines (not answers) into the 500-client
  *    room; throughput = lines / (first send → last client received the last line).
  *
@@ -34,13 +34,13 @@ import { QuizDictionary } from '../../src/quiz/dictionary.js';
 import { createQuizSocketHandler } from '../../src/quiz/socket-handler.js';
 import { quizTables } from '../../src/quiz/tables.js';
 import { runFloodBench } from './flood.js';
-import { type OriginalTables, createOriginalDesignHandler, originalWord } from './original-design.js';
+import { type ScanAllTables, createScanAllDesignHandler, scanAllWord } from './scan-all-design.js';
 import { percentile } from './percentile.js';
 
 const CLIENTS = 500;
 const OTHER_ROOMS = 9;
-/** Rounds measured, in this order (after one unmeasured warm-up round of ours); the original's are slow. */
-const SCHEDULE = ['ours', 'original', 'ours', 'ours', 'original', 'ours', 'ours'] as const;
+/** Rounds measured, in this order (after one unmeasured warm-up round of ours); the scan-all design's are slow. */
+const SCHEDULE = ['ours', 'scan-all', 'ours', 'ours', 'scan-all', 'ours', 'ours'] as const;
 const CHAT_SENDERS = 10;
 const CHAT_LINES = 24;
 const CONNECT_CONCURRENCY = 25;
@@ -131,13 +131,13 @@ class Room {
 async function seedOtherRooms(
   documents: DynamoDBDocumentClient,
   table: string,
-  original: boolean,
+  scanAllLayout: boolean,
 ): Promise<void> {
   const now = Date.now();
   const items = Array.from({ length: OTHER_ROOMS * CLIENTS }, (_, index) => {
     const room = `other-${index % OTHER_ROOMS}`;
     const connectionId = `seed${String(index).padStart(6, '0')}=`;
-    return original
+    return scanAllLayout
       ? { connectionId, answerCnt: 0 }
       : {
           connectionId,
@@ -219,10 +219,10 @@ export async function run(): Promise<void> {
     tables: quizTables({ connections: 'bench-connections', rooms: 'bench-rooms', chat: 'bench-chat' }),
   };
   // DynamoDB Local compares table names case-insensitively: keep them distinct from ours in more than case.
-  const originalTables: OriginalTables = {
-    users: 'original-User',
-    game: 'original-Game',
-    chat: 'original-Chat',
+  const scanAllTables: ScanAllTables = {
+    users: 'scan-all-User',
+    game: 'scan-all-Game',
+    chat: 'scan-all-Chat',
   };
   const log = (): void => undefined;
 
@@ -243,17 +243,17 @@ export async function run(): Promise<void> {
     },
     log,
   });
-  const originalStack = await startLocalStack({
+  const scanAllStack = await startLocalStack({
     services: { dynamodbEndpoint: oursStack.endpoints.dynamodb, s3Endpoint: oursStack.endpoints.s3 },
     tables: [
-      { name: originalTables.users, partitionKey: { name: 'connectionId', type: 'S' } },
-      { name: originalTables.game, partitionKey: { name: 'id', type: 'S' } },
-      { name: originalTables.chat, partitionKey: { name: 'timestamp', type: 'S' } },
+      { name: scanAllTables.users, partitionKey: { name: 'connectionId', type: 'S' } },
+      { name: scanAllTables.game, partitionKey: { name: 'id', type: 'S' } },
+      { name: scanAllTables.chat, partitionKey: { name: 'timestamp', type: 'S' } },
     ],
     functions: (env) => {
-      const handler = createOriginalDesignHandler({
+      const handler = createScanAllDesignHandler({
         documents: env.clients.documents,
-        tables: originalTables,
+        tables: scanAllTables,
         management: managementClient(env.endpoints.connections),
         words,
       });
@@ -263,14 +263,14 @@ export async function run(): Promise<void> {
   });
 
   const oursRoom = new Room();
-  const originalRoom = new Room();
+  const scanAllRoom = new Room();
   try {
     await Promise.all([
       seedOtherRooms(oursStack.clients.documents, 'bench-connections', false),
-      seedOtherRooms(oursStack.clients.documents, originalTables.users, true),
+      seedOtherRooms(oursStack.clients.documents, scanAllTables.users, true),
     ]);
     await oursRoom.connect(oursStack.endpoints.websocket);
-    await originalRoom.connect(originalStack.endpoints.websocket);
+    await scanAllRoom.connect(scanAllStack.endpoints.websocket);
     console.log(
       `${CLIENTS} clients in room "${ROOM}" on each design; ${OTHER_ROOMS * CLIENTS} more connections of ${OTHER_ROOMS} other rooms in each connections table (setup ${((performance.now() - started) / 1000).toFixed(1)} s)`,
     );
@@ -278,7 +278,7 @@ export async function run(): Promise<void> {
     // Ours: client 0 asks for the state once to learn the pattern.
     oursRoom.sockets[0]!.send(JSON.stringify({ action: 'sync' }));
     await oursRoom.until(() => oursRoom.latestRound >= 1, 'the first state');
-    let originalRound = 1;
+    let scanAllRound = 1;
     const variants: Variant[] = [
       {
         name: 'ours (Query byRoom + p-limit 50)',
@@ -291,12 +291,12 @@ export async function run(): Promise<void> {
         },
       },
       {
-        name: 'original (Scan all + unbounded)',
-        room: originalRoom,
+        name: 'scan-all (Scan all + unbounded)',
+        room: scanAllRoom,
         answer: () => {
-          const round = originalRound++;
-          originalRoom.sockets[0]!.send(
-            JSON.stringify({ username: 'p0', content: originalWord(words, round) }),
+          const round = scanAllRound++;
+          scanAllRoom.sockets[0]!.send(
+            JSON.stringify({ username: 'p0', content: scanAllWord(words, round) }),
           );
           return round;
         },
@@ -315,13 +315,13 @@ export async function run(): Promise<void> {
       entry.deliveries.push(...result.deliveries);
     }
     console.log('\nRound change → next state received by every client in the room:');
-    const [oursResult, originalResult] = variants.map((variant) => {
+    const [oursResult, scanAllResult] = variants.map((variant) => {
       const entry = results.get(variant.name)!;
       return report(variant.name, entry.all, entry.deliveries);
     });
     console.log(
-      `ratio original / ours: p50 ${(originalResult!.p50 / oursResult!.p50).toFixed(2)}×  p99 ${(
-        originalResult!.p99 / oursResult!.p99
+      `ratio scan-all / ours: p50 ${(scanAllResult!.p50 / oursResult!.p50).toFixed(2)}×  p99 ${(
+        scanAllResult!.p99 / oursResult!.p99
       ).toFixed(
         2,
       )}×  (target: ours p99 < 1000 ms — ${oursResult!.p99 < 1000 ? 'met' : 'NOT met'} on this machine)`,
@@ -343,7 +343,7 @@ export async function run(): Promise<void> {
         do {
           const page = await oursStack.clients.documents.send(
             new ScanCommand({
-              TableName: originalTables.users,
+              TableName: scanAllTables.users,
               ProjectionExpression: 'connectionId',
               ReturnConsumedCapacity: 'TOTAL',
               ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -358,7 +358,7 @@ export async function run(): Promise<void> {
     const queryRcu = query.ConsumedCapacity?.CapacityUnits ?? Number.NaN;
     const scanRcu = scan.ConsumedCapacity.CapacityUnits;
     console.log(
-      `\nFinding whom to send to: our Query of the room's ${CLIENTS} members ${queryRcu} RCU vs the original's Scan of all ${(OTHER_ROOMS + 1) * CLIENTS} connections ${scanRcu} RCU (${(scanRcu / queryRcu).toFixed(1)}× more, twice per message); posts per round change: ours ${CLIENTS}, original ${2 * (OTHER_ROOMS + 1) * CLIENTS}`,
+      `\nFinding whom to send to: our Query of the room's ${CLIENTS} members ${queryRcu} RCU vs the scan-all design's Scan of all ${(OTHER_ROOMS + 1) * CLIENTS} connections ${scanRcu} RCU (${(scanRcu / queryRcu).toFixed(1)}× more, twice per message); posts per round change: ours ${CLIENTS}, scan-all ${2 * (OTHER_ROOMS + 1) * CLIENTS}`,
     );
 
     const before = oursRoom.chatCount;
@@ -381,8 +381,8 @@ export async function run(): Promise<void> {
     );
   } finally {
     oursRoom.close();
-    originalRoom.close();
-    await originalStack.stop();
+    scanAllRoom.close();
+    await scanAllStack.stop();
     await oursStack.stop();
   }
   await runFloodBench();

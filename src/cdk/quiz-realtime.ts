@@ -36,8 +36,8 @@ export interface QuizRealtimeProps {
    */
   words?: readonly string[];
   /**
-   * Cognito identity pool whose OpenID tokens players may join with (`?token=`): they then play as their Cognito
-   * identity. `GameBackend` passes `GameAuth`'s. Without one, every player is a guest.
+   * Cognito identity pool whose OpenID tokens players may join with (sent in `Sec-WebSocket-Protocol`): they
+   * then play as their Cognito identity. `GameBackend` passes `GameAuth`'s. Without one, every player is a guest.
    */
   identityPoolId?: string;
   /** Refuse connections without a valid token; default false (guests may play). Needs `identityPoolId`. */

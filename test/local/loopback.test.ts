@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../src/local/stack/start-local-stack.js';
 
 /** A listening TCP socket read from `/proc/net/tcp` or `/proc/net/tcp6`. */
@@ -73,7 +73,12 @@ describe.skipIf(!existsSync('/proc/net/tcp'))('startLocalStack listening sockets
   let stack: LocalStack;
 
   beforeAll(async () => {
+    // The stack must start its own DynamoDB Local and S3 server, not reuse the test run's.
+    vi.stubEnv('SGK_LOCAL_DYNAMODB_ENDPOINT', '');
+    vi.stubEnv('SGK_LOCAL_S3_ENDPOINT', '');
     stack = await startLocalStack({
+      buckets: ['loopback-cdn'],
+      http: { cdn: { bucket: 'loopback-cdn' } },
       websocket: { stage: 'test' },
       identity: { kakao: true, cognito: true },
       functions: () => ({ http: { 'GET /ping': () => 'pong' } }),
@@ -82,13 +87,30 @@ describe.skipIf(!existsSync('/proc/net/tcp'))('startLocalStack listening sockets
   });
 
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await stack?.stop();
+  });
+
+  it('runs every service it names: HTTP and WebSocket gateways, S3, CDN, Kakao, Cognito, DynamoDB Local', () => {
+    const { dynamodb, s3, http, websocket, connections, cdn, kakao, cognito } = stack.endpoints;
+    const endpoints = { dynamodb, s3, http, websocket, connections, cdn, kakao, cognito };
+
+    const hosts = Object.fromEntries(
+      Object.entries(endpoints).map(([name, url]) => [
+        name,
+        url === undefined ? 'missing' : new URL(url).hostname,
+      ]),
+    );
+
+    expect(hosts).toEqual(Object.fromEntries(Object.keys(endpoints).map((name) => [name, '127.0.0.1'])));
   });
 
   it('binds every listening socket of the stack and its JVM to loopback only', () => {
     const owned = ownedListeners();
-    const { dynamodb, s3, http, websocket, kakao, cognito } = stack.endpoints;
-    const expectedPorts = [dynamodb, s3, http, websocket, kakao, cognito].map((url) => portOf(url ?? ''));
+    const { dynamodb, s3, http, websocket, connections, cdn, kakao, cognito } = stack.endpoints;
+    const expectedPorts = [dynamodb, s3, http, websocket, connections, cdn, kakao, cognito].map((url) =>
+      portOf(url ?? ''),
+    );
     expect(owned.map((listener) => listener.port)).toEqual(expect.arrayContaining(expectedPorts));
     const dynamoDbListener = owned.find((listener) => listener.port === portOf(dynamodb));
     expect(dynamoDbListener?.pid, 'DynamoDB Local listens from its own JVM').not.toBe(process.pid);

@@ -117,6 +117,9 @@ describe('event parts', () => {
 });
 
 describe('integration responses', () => {
+  const TWO_WAY = { twoWay: true } as const;
+  const ONE_WAY = { twoWay: false } as const;
+
   it('accepts a $connect result without a statusCode', () => {
     expect(connectDecision(ok(undefined))).toEqual({ accept: true });
     expect(connectDecision(ok({ body: 'hi' }))).toEqual({ accept: true });
@@ -127,21 +130,41 @@ describe('integration responses', () => {
     expect(connectDecision(ok({ statusCode: 101 }))).toMatchObject({ accept: false, status: 502 });
   });
 
-  it('sends nothing back for a route result without a body', () => {
-    expect(routeReply(ok({ statusCode: 200 }), 'c', 'r')).toBeUndefined();
-    expect(routeReply(ok({ statusCode: 200, body: '' }), 'c', 'r')).toBeUndefined();
-    expect(routeReply(ok('plain string'), 'c', 'r')).toBeUndefined();
+  it('sends nothing back for a two-way route result without a body', () => {
+    expect(routeReply(ok({ statusCode: 200 }), 'c', 'r', TWO_WAY)).toBeUndefined();
+    expect(routeReply(ok({ statusCode: 200, body: '' }), 'c', 'r', TWO_WAY)).toBeUndefined();
+    expect(routeReply(ok('plain string'), 'c', 'r', TWO_WAY)).toBeUndefined();
+  });
+
+  it('sends nothing back for a one-way route result, whatever its body', () => {
+    expect(routeReply(ok({ statusCode: 200, body: 'hi' }), 'c', 'r', ONE_WAY)).toBeUndefined();
+    expect(routeReply(ok({ statusCode: 500, body: 'oops' }), 'c', 'r', ONE_WAY)).toBeUndefined();
+  });
+
+  it('sends Internal server error back for a failed invocation of a one-way route', () => {
+    const reply = routeReply(
+      { status: 'error', error: new Error('x'), durationMs: 1, requestId: 'r' },
+      'c',
+      'q',
+      ONE_WAY,
+    );
+
+    expect(JSON.parse(String(reply?.data))).toEqual({
+      message: 'Internal server error',
+      connectionId: 'c',
+      requestId: 'q',
+    });
   });
 
   it('sends a base64 route result body back as a binary frame', () => {
-    expect(routeReply(ok({ body: 'AAE=', isBase64Encoded: true }), 'c', 'r')).toEqual({
+    expect(routeReply(ok({ body: 'AAE=', isBase64Encoded: true }), 'c', 'r', TWO_WAY)).toEqual({
       data: Buffer.from([0, 1]),
       binary: true,
     });
   });
 
   it('sends Endpoint request timed out back when a route handler times out', () => {
-    const reply = routeReply({ status: 'timeout', durationMs: 1, requestId: 'r' }, 'c', 'q');
+    const reply = routeReply({ status: 'timeout', durationMs: 1, requestId: 'r' }, 'c', 'q', ONE_WAY);
 
     expect(JSON.parse(String(reply?.data))).toEqual({
       message: 'Endpoint request timed out',

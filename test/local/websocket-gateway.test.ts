@@ -133,6 +133,7 @@ describe('WebSocket gateway: $connect', () => {
     const refused = await refusedHandshake(gw.url);
 
     expect(refused.status).toBe(504);
+    expect(JSON.parse(refused.body)).toEqual({ message: 'Endpoint request timed out' });
   });
 
   it('accepts every handshake when there is no $connect route', async () => {
@@ -306,8 +307,8 @@ describe('WebSocket gateway: messages', () => {
     expect(Buffer.from(event.body, 'base64')).toEqual(bytes);
   });
 
-  it('sends the non-empty body a route handler returns back to the caller', async () => {
-    const gw = await start();
+  it('sends the non-empty body a two-way route handler returns back to the caller', async () => {
+    const gw = await start({ twoWayRoutes: ['ping'] });
     gw.setRoutes({ ping: async () => ({ statusCode: 200, body: '{"pong":true}' }) });
     const client = await connect(gw.url);
 
@@ -317,7 +318,25 @@ describe('WebSocket gateway: messages', () => {
     expect(reply.data.toString('utf8')).toBe('{"pong":true}');
   });
 
-  it('sends Internal server error to the caller when a route handler throws', async () => {
+  it('drops the body a one-way route handler returns, as API Gateway does without a route response', async () => {
+    const gw = await start({ twoWayRoutes: ['ping'] });
+    gw.setRoutes({
+      quiet: async () => ({ statusCode: 200, body: 'never sent' }),
+      ping: async () => ({ statusCode: 200, body: 'pong' }),
+    });
+    const client = await connect(gw.url);
+
+    client.ws.send(JSON.stringify({ action: 'quiet' }));
+    // The gateway logs an invocation before it answers: once logged, a reply would already be on the wire,
+    // ahead of the reply to the next message.
+    expect(await eventually(() => gw.lines.some((line) => line.startsWith('λ ws-quiet ')))).toBe(true);
+    client.ws.send(JSON.stringify({ action: 'ping' }));
+    await client.message(1);
+
+    expect(client.received.map((message) => message.data.toString('utf8'))).toEqual(['pong']);
+  });
+
+  it('sends Internal server error to the caller of a one-way route whose handler throws', async () => {
     const gw = await start();
     gw.setRoutes({
       $default: async () => {
@@ -329,11 +348,33 @@ describe('WebSocket gateway: messages', () => {
     client.ws.send('anything');
     const reply = JSON.parse((await client.message(1)).data.toString('utf8'));
 
-    expect(reply).toMatchObject({ message: 'Internal server error', connectionId: expect.any(String) });
+    expect(reply).toEqual({
+      message: 'Internal server error',
+      connectionId: expect.any(String),
+      requestId: expect.any(String),
+    });
+  });
+
+  it('sends Endpoint request timed out to the caller when a route handler outlives its timeout', async () => {
+    const gw = await start();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    gw.setRoutes({ $default: { handler: async () => released, timeoutMs: 50 } });
+    const client = await connect(gw.url);
+
+    client.ws.send('slow');
+    const reply = JSON.parse((await client.message(1)).data.toString('utf8'));
+    release();
+
+    expect(reply).toEqual({
+      message: 'Endpoint request timed out',
+      connectionId: expect.any(String),
+      requestId: expect.any(String),
+    });
   });
 
   it('invokes the handlers of one connection concurrently', async () => {
-    const gw = await start();
+    const gw = await start({ twoWayRoutes: ['first', 'second'] });
     let secondArrived: () => void = () => undefined;
     const second = new Promise<void>((resolve) => (secondArrived = resolve));
     gw.setRoutes({
@@ -356,7 +397,7 @@ describe('WebSocket gateway: messages', () => {
   });
 
   it('never logs message bodies', async () => {
-    const gw = await start();
+    const gw = await start({ twoWayRoutes: ['$default'] });
     gw.setRoutes({ $default: async () => ({ statusCode: 200, body: 'reply-secret' }) });
     const client = await connect(gw.url);
 
@@ -557,6 +598,16 @@ describe('WebSocket gateway: options', () => {
       region: 'ap-northeast-2',
       log: () => undefined,
       maxFrameBytes: 0,
+    });
+
+    await expect(starting).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+  });
+
+  it('rejects a twoWayRoutes that is not a list of route keys with INVALID_OPTIONS', async () => {
+    const starting = startWebSocketGateway({
+      region: 'ap-northeast-2',
+      log: () => undefined,
+      twoWayRoutes: ['ping', ''],
     });
 
     await expect(starting).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });

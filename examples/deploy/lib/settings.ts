@@ -17,7 +17,7 @@ export interface DeploySettings {
   allowedOrigins: string[] | undefined;
   /** Sandbox: tables and bucket are deleted with the stack (`removalPolicy: DESTROY`), no point-in-time recovery. */
   sandbox: boolean;
-  /** Refuse quiz connections without a Cognito token (`?token=`); default false: guests may play. */
+  /** Refuse quiz connections without a Cognito token (sent in `Sec-WebSocket-Protocol`); default false: guests may play. */
   quizRequireToken: boolean;
   /** Steady-state requests per second per API stage (HTTP and WebSocket); default 100. */
   apiRateLimit: number;

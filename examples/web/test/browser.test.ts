@@ -15,6 +15,7 @@ import { gameClientConfig } from '../../../src/local/game-stack.js';
 import type { LocalStack } from '../../../src/local/stack/start-local-stack.js';
 import { DEFAULT_WORD_PACK } from '../../../src/quiz/default-word-pack.js';
 import { ScoreClient } from '../../../src/scores/client.js';
+import { getFreePort } from '../../../src/local/free-port.js';
 import { uniqueName } from '../../../test/support/aws.js';
 import { startDemoStack } from '../../local/demo-stack.js';
 import { type HostedWebDemo, hostWebDemo } from '../../local/web-hosting.js';
@@ -24,6 +25,39 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = resolve('test-results', 'web-demo');
 /** Longest wait for the page to show something (the backend is local, but the machine is shared). */
 const UI_TIMEOUT_MS = 20_000;
+
+/** Three base64url segments, the first one a JSON object: a JWT such as the Cognito OpenID token. */
+const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;
+
+/** What a page opened and printed, and every token its backend calls handed it. */
+interface SecretWatch {
+  socketUrls: string[];
+  console: string[];
+  tokens: string[];
+}
+
+function collectTokens(value: unknown, into: string[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, field] of Object.entries(value)) {
+    if (/token/i.test(key) && typeof field === 'string' && field.length >= 16) into.push(field);
+    else collectTokens(field, into);
+  }
+}
+
+function watchForSecrets(page: Page): SecretWatch {
+  const watch: SecretWatch = { socketUrls: [], console: [], tokens: [] };
+  page.on('websocket', (socket) => watch.socketUrls.push(socket.url()));
+  page.on('console', (message) => watch.console.push(message.text()));
+  page.on('response', async (response) => {
+    if (!['fetch', 'xhr'].includes(response.request().resourceType())) return;
+    try {
+      collectTokens(await response.json(), watch.tokens);
+    } catch {
+      // Not JSON.
+    }
+  });
+  return watch;
+}
 
 describe('the web demo in Chromium', () => {
   let stack: LocalStack;
@@ -213,6 +247,47 @@ describe('the web demo in Chromium', () => {
     await screenshot(alice, 'quiz-winner', annotate);
     await screenshot(bob, 'quiz-other-player', annotate);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('never puts the Cognito token in a WebSocket URL or the console, also while the quiz cannot connect', async () => {
+    const room = uniqueName('room');
+    let seen: SecretWatch | undefined;
+    const page = await signedInPlayer('지우', { room }, async (opened) => {
+      seen = watchForSecrets(opened);
+    });
+    await page.click('#quiz-join');
+    await page.waitForSelector('#quiz-pattern[data-round]', { timeout: UI_TIMEOUT_MS });
+
+    // The same page with the WebSocket API down: every attempt fails, and Chromium logs each failed URL.
+    const deadPort = await getFreePort();
+    let seenWhileDown: SecretWatch | undefined;
+    const down = await signedInPlayer('지우', { room }, async (opened) => {
+      seenWhileDown = watchForSecrets(opened);
+      await opened.route('**/config.json', async (route) => {
+        const config = (await (await route.fetch()).json()) as Record<string, unknown>;
+        await route.fulfill({ json: { ...config, websocket: `ws://127.0.0.1:${deadPort}/local` } });
+      });
+    });
+    await down.click('#quiz-join');
+    await down.waitForFunction(
+      () => (document.querySelector('#quiz-status')?.textContent ?? '') !== '입장 중…',
+      null,
+      { timeout: UI_TIMEOUT_MS },
+    );
+
+    for (const watched of [seen!, seenWhileDown!]) {
+      expect(watched.socketUrls.length).toBeGreaterThan(0);
+      expect(watched.tokens.length).toBeGreaterThan(0);
+      for (const url of watched.socketUrls) {
+        expect([...new URL(url).searchParams.keys()].sort()).toEqual(['name', 'room']);
+      }
+      const printed = [...watched.socketUrls, ...watched.console].join('\n');
+      for (const token of watched.tokens) expect(printed).not.toContain(token);
+      expect(printed).not.toMatch(JWT);
+    }
+    expect(seenWhileDown!.socketUrls.every((url) => url.startsWith(`ws://127.0.0.1:${deadPort}/`))).toBe(
+      true,
+    );
   });
 
   it('submits a score played in the page and shows it in the leaderboard and the chart', async ({

@@ -1,7 +1,7 @@
 /**
  * The quiz's WebSocket routes (`$connect`, `$disconnect`, `$default`) as `QuizRealtime` deploys them. With an
- * identity pool configured, a player may join with `?token=<Cognito OpenID token>` and plays as their Cognito
- * identity; a word pack given to the construct ships next to this file as `words.json`.
+ * identity pool configured, a player may join with a Cognito OpenID token (in `Sec-WebSocket-Protocol`, as
+ * `QuizRoom` sends it) and plays as their Cognito identity; a word pack given to the construct ships next to this file as `words.json`.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

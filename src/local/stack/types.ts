@@ -107,6 +107,12 @@ export interface LocalWebSocketConfig {
   maxMessageBytes?: number;
   /** How often the gateway pings each client to notice dropped sockets; default 30 000 ms. */
   heartbeatIntervalMs?: number;
+  /**
+   * Route keys set up for two-way communication (API Gateway's `$default` route response): a non-empty `body`
+   * their handler returns is sent back to the caller. Every other route is one-way, as in API Gateway without a
+   * route response: the handler's result is dropped (errors still reach the caller). Default: none.
+   */
+  twoWayRoutes?: readonly string[];
 }
 
 /** A Lambda subscribed to a table's stream, as an event source mapping. */

@@ -321,7 +321,9 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     const event = buildMessageEvent(source, routeKey, data, isBinary);
     void track(
       invokeFunction(fn, event, log).then((outcome) => {
-        const reply = routeReply(outcome, connection.id, event.requestContext.requestId);
+        const reply = routeReply(outcome, connection.id, event.requestContext.requestId, {
+          twoWay: settings.twoWayRoutes.has(routeKey),
+        });
         if (reply === undefined || !connection.open) return;
         connection.touch();
         connection.socket.send(reply.data, { binary: reply.binary });

@@ -1,15 +1,28 @@
 /**
- * What the client sees of a handler's outcome, as API Gateway maps Lambda proxy results:
+ * What the client sees of a handler's outcome, as API Gateway maps Lambda proxy results of a WebSocket API:
  *
  * - `$connect`: a 2xx `statusCode` (or no `statusCode` at all) accepts the handshake, echoing a
  *   `Sec-WebSocket-Protocol` header of the result; any other status refuses it with that status and the
- *   result's `body` (API Gateway's own example: a `400` from the handler reaches `wscat` as "Unexpected server
- *   response: 400"). A thrown error or a malformed status refuses with 502 `{"message": "Internal server error"}`,
- *   a timeout with 504 `{"message": "Endpoint request timed out"}`.
- * - Message routes: every route behaves as a two-way route whose route response passes the integration's
- *   result through, so a non-empty string `body` of the result is sent back to the caller (binary when
- *   `isBase64Encoded`); `statusCode` is ignored. A thrown error sends `{"message": "Internal server error",
- *   "connectionId", "requestId"}` to the caller, a timeout `{"message": "Endpoint request timed out", ...}`.
+ *   result's `body`. "If the `$connect` request fails … the connection will not be made"
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html);
+ *   API Gateway's own example returns `400` from the handler and `wscat` reports "Unexpected server response: 400"
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html).
+ *   A handler that throws (or returns a malformed status) refuses with 502 `{"message": "Internal server error"}`
+ *   — what clients of a deployed API report when the `$connect` function fails
+ *   (github.com/serverless/serverless-websockets-plugin/issues/13: a `SyntaxError` in the handler → "Unexpected
+ *   server response: 502"). A handler still running at the integration timeout (29 s, not adjustable for
+ *   WebSocket APIs: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html)
+ *   refuses with 504 `{"message": "Endpoint request timed out"}`, API Gateway's wording for an integration
+ *   timeout. The body of an accepted `$connect` never reaches the client.
+ * - Message routes are one-way unless set up for two-way communication: "API Gateway will not pass the backend
+ *   response through to the route response, unless you set up a route response"
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-response.html).
+ *   So a two-way route sends a non-empty string `body` of the result back to the caller (binary when
+ *   `isBase64Encoded`), a one-way route sends nothing; `statusCode` is ignored either way. Failures are API
+ *   Gateway's own answer, not the backend's response, and reach the caller on every route: a thrown error (or
+ *   a function error) sends `{"message": "Internal server error", "connectionId", "requestId"}`, a timeout
+ *   `{"message": "Endpoint request timed out", "connectionId", "requestId"}`, like the `Forbidden` frame for a
+ *   message no route takes.
  */
 import type { InvocationOutcome } from '../invoke.js';
 
@@ -119,23 +132,27 @@ export function connectDecision(outcome: InvocationOutcome | undefined): Connect
 }
 
 /**
- * Maps a message route's outcome to the frame API Gateway would send back to the caller, if any.
+ * Maps a message route's outcome to the frame API Gateway would send back to the caller, if any: the error
+ * frame of a failed invocation, the result's `body` on a two-way route, nothing otherwise.
  *
  * @example
  * ```ts
- * routeReply({ status: 'ok', result: { statusCode: 200, body: 'pong' }, durationMs: 1, requestId: 'r' }, 'c=', 'q=');
- * // { data: 'pong', binary: false }
+ * const pong = { status: 'ok', result: { statusCode: 200, body: 'pong' }, durationMs: 1, requestId: 'r' } as const;
+ * routeReply(pong, 'c=', 'q=', { twoWay: true }); // { data: 'pong', binary: false }
+ * routeReply(pong, 'c=', 'q=', { twoWay: false }); // undefined
  * ```
  */
 export function routeReply(
   outcome: InvocationOutcome,
   connectionId: string,
   requestId: string,
+  route: { readonly twoWay: boolean },
 ): RouteReply | undefined {
   if (outcome.status !== 'ok') {
     const message = outcome.status === 'timeout' ? 'Endpoint request timed out' : 'Internal server error';
     return { data: JSON.stringify({ message, connectionId, requestId }), binary: false };
   }
+  if (!route.twoWay) return undefined;
   const result = asRecord(outcome.result);
   if (result === undefined || typeof result.body !== 'string' || result.body === '') return undefined;
   return result.isBase64Encoded === true

@@ -45,6 +45,8 @@ export interface ResolvedWebSocketOptions {
   maxFrameBytes: number;
   maxMessageBytes: number;
   heartbeatIntervalMs: number;
+  /** Route keys whose handler's `body` goes back to the caller. */
+  twoWayRoutes: ReadonlySet<string>;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -52,6 +54,14 @@ const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
 
 function invalid(message: string): LocalServiceError {
   return new LocalServiceError('INVALID_OPTIONS', `WebSocket gateway: ${message}`);
+}
+
+function routeKeys(name: string, value: readonly string[] | undefined): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value) || !value.every((key) => typeof key === 'string' && key !== '')) {
+    throw invalid(`${name} must be a list of route keys, got ${JSON.stringify(value)}.`);
+  }
+  return new Set(value);
 }
 
 function positive(name: string, value: number | undefined, fallback: number, max: number): number {
@@ -65,7 +75,7 @@ function positive(name: string, value: number | undefined, fallback: number, max
 /**
  * Fills in the defaults and validates the settings.
  *
- * @throws {LocalServiceError} `INVALID_OPTIONS` for a bad port, stage, expression or limit.
+ * @throws {LocalServiceError} `INVALID_OPTIONS` for a bad port, stage, expression, limit or route list.
  * @example
  * ```ts
  * const options = resolveWebSocketOptions({ stage: 'dev', idleTimeoutMs: 300 });
@@ -128,5 +138,6 @@ export function resolveWebSocketOptions(
       WEBSOCKET_DEFAULTS.heartbeatIntervalMs,
       MAX_TIMER_MS,
     ),
+    twoWayRoutes: routeKeys('twoWayRoutes', config.twoWayRoutes),
   };
 }

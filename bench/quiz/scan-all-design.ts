@@ -1,6 +1,6 @@
 /**
- * The original sample's design (the AWSKRUG quiz Lambda), rebuilt as the benchmark's baseline — never shipped.
- * What it keeps from the sample, per chat message:
+ * The benchmark's baseline — never shipped: the first design a serverless chat quiz usually gets, one global game
+ * and a Scan of every connection for each broadcast. Per chat message:
  * 1. put the line into `Chat` (keyed by timestamp), read the one global `Game` row;
  * 2. on the right word (`word[idx] === content`, one answer per pattern): read-modify-write the sender's
  *    `answerCnt` and overwrite the `Game` row — no condition, so simultaneous winners all "win";
@@ -18,7 +18,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from
 import { getChoseong } from '../../src/hangul/index.js';
 
 /** Table names of the baseline. */
-export interface OriginalTables {
+export interface ScanAllTables {
   /** `connectionId` key; `answerCnt`. */
   users: string;
   /** `id` key; `nowWordIdx`, `nowConsonant`, `answeredWords`. */
@@ -27,33 +27,33 @@ export interface OriginalTables {
   chat: string;
 }
 
-/** The game row's id: the sample has one global game. */
-export const ORIGINAL_GAME_ID = 'game-1';
+/** The game row's id: this design has one global game. */
+export const SCAN_ALL_GAME_ID = 'game-1';
 
-/** The word of round `round` (1-based): the sample walked a fixed list. */
-export function originalWord(words: readonly string[], round: number): string {
+/** The word of round `round` (1-based): this design walks a fixed list. */
+export function scanAllWord(words: readonly string[], round: number): string {
   return words[(round - 1) % words.length]!;
 }
 
-type OriginalEvent = {
+type ScanAllEvent = {
   requestContext: { connectionId: string; eventType?: string };
   body?: string;
 };
 
 /**
- * The original design's single handler for `$connect`, `$disconnect` and `$default`.
+ * The scan-all design's single handler for `$connect`, `$disconnect` and `$default`.
  *
  * @example
  * ```ts
- * const handler = createOriginalDesignHandler({ documents, tables, management, words });
+ * const handler = createScanAllDesignHandler({ documents, tables, management, words });
  * ```
  */
-export function createOriginalDesignHandler(options: {
+export function createScanAllDesignHandler(options: {
   documents: DynamoDBDocumentClient;
-  tables: OriginalTables;
+  tables: ScanAllTables;
   management: ApiGatewayManagementApiClient;
   words: readonly string[];
-}): (event: OriginalEvent) => Promise<{ statusCode: number }> {
+}): (event: ScanAllEvent) => Promise<{ statusCode: number }> {
   const { documents, tables, management, words } = options;
 
   const scanConnectionIds = async (): Promise<string[]> => {
@@ -91,7 +91,7 @@ export function createOriginalDesignHandler(options: {
         .send(
           new PutCommand({
             TableName: tables.game,
-            Item: { id: ORIGINAL_GAME_ID, nowWordIdx: 0, nowConsonant: getChoseong(originalWord(words, 1)) },
+            Item: { id: SCAN_ALL_GAME_ID, nowWordIdx: 0, nowConsonant: getChoseong(scanAllWord(words, 1)) },
             ConditionExpression: 'attribute_not_exists(id)',
           }),
         )
@@ -110,10 +110,10 @@ export function createOriginalDesignHandler(options: {
       }),
     );
     const { Item: game } = await documents.send(
-      new GetCommand({ TableName: tables.game, Key: { id: ORIGINAL_GAME_ID } }),
+      new GetCommand({ TableName: tables.game, Key: { id: SCAN_ALL_GAME_ID } }),
     );
     let index = (game?.nowWordIdx as number | undefined) ?? 0;
-    if (payload.content === originalWord(words, index + 1)) {
+    if (payload.content === scanAllWord(words, index + 1)) {
       const { Item: user } = await documents.send(
         new GetCommand({ TableName: tables.users, Key: { connectionId } }),
       );
@@ -128,9 +128,9 @@ export function createOriginalDesignHandler(options: {
         new PutCommand({
           TableName: tables.game,
           Item: {
-            id: ORIGINAL_GAME_ID,
+            id: SCAN_ALL_GAME_ID,
             nowWordIdx: index,
-            nowConsonant: getChoseong(originalWord(words, index + 1)),
+            nowConsonant: getChoseong(scanAllWord(words, index + 1)),
           },
         }),
       );
@@ -140,7 +140,7 @@ export function createOriginalDesignHandler(options: {
       JSON.stringify({
         type: 'state',
         round: index + 1,
-        pattern: getChoseong(originalWord(words, index + 1)),
+        pattern: getChoseong(scanAllWord(words, index + 1)),
       }),
     );
     return { statusCode: 200 };
