@@ -1,5 +1,6 @@
 import { isGameKitError } from '../core/errors.js';
 import { asMissingPeerDependency } from '../core/peer-dependencies.js';
+import { describeAwsSetupFailure } from './aws-error.js';
 import { describeNetworkFailure } from './network-error.js';
 import { warnAboutUnsupportedNode } from './node-version.js';
 
@@ -12,7 +13,10 @@ try {
 } catch (caught) {
   const error = isGameKitError(caught)
     ? caught
-    : (asMissingPeerDependency('cli', caught) ?? describeNetworkFailure(caught) ?? caught);
+    : (asMissingPeerDependency('cli', caught) ??
+      describeAwsSetupFailure(caught) ??
+      describeNetworkFailure(caught) ??
+      caught);
   if (isGameKitError(error)) {
     console.error(`sgk: ${error.message} [${error.code}]`);
     process.exitCode = 1;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { requiredFirst } from './help.js';
 import { registerLocalCommand } from './commands/local.js';
 import { registerPatchCommand } from './commands/patch.js';
 import { VERSION } from './version.js';
@@ -16,7 +17,7 @@ export function createProgram(): Command {
     .description('serverless-game-kit: run the local stack and manage game backends on AWS')
     .version(VERSION, '-v, --version', 'print the version')
     .showHelpAfterError()
-    .configureHelp({ sortSubcommands: true });
+    .configureHelp({ sortSubcommands: true, groupItems: requiredFirst });
   registerLocalCommand(program);
   registerPatchCommand(program);
   return program;

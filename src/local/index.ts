@@ -9,6 +9,14 @@ export type { DynamoDbLocal, DynamoDbLocalOptions } from './dynamodb-local.js';
 export { LocalServiceError } from './errors.js';
 export type { LocalServiceErrorCode } from './errors.js';
 export { getFreePort } from './free-port.js';
+export {
+  DEFAULT_LOCAL_PORT,
+  LOCAL_PORT_OFFSETS,
+  assertLocalPortsFree,
+  localPorts,
+  withLocalPorts,
+} from './ports.js';
+export type { LocalPortService } from './ports.js';
 export { findJava } from './java.js';
 export type { JavaRuntime } from './java.js';
 export { startS3Local } from './s3-local.js';

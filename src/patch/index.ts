@@ -10,6 +10,7 @@ export type {
   PublishedRelease,
   RollbackResult,
 } from './publisher.js';
+export type { ReleaseListing, ReleaseSummary } from './release-list.js';
 export { PatchUpdater } from './updater.js';
 export type {
   PatchUpdaterOptions,

@@ -5,7 +5,6 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import {
   GetBucketVersioningCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   type PutObjectCommandInput,
   S3Client,
@@ -59,6 +58,12 @@ import {
   isRetryableS3Error,
   uploadFile,
 } from './s3-objects.js';
+import {
+  type ReleaseListSource,
+  type ReleaseListing,
+  listReleaseIds,
+  listReleaseSummaries,
+} from './release-list.js';
 import { type ScanOptions, type ScanResult, scanDirectory } from './scan.js';
 import { type SigningKeyInput, signDocument, toPrivateKey } from './signing.js';
 
@@ -321,22 +326,25 @@ export class PatchPublisher {
   }
 
   /** Release ids under `<prefix>/releases/`, sorted. */
-  async listReleases(signal?: AbortSignal): Promise<string[]> {
-    const releases: string[] = [];
-    const folder = this.s3Key('releases/');
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: folder, ContinuationToken: token }),
-        { abortSignal: signal },
-      );
-      for (const object of page.Contents ?? []) {
-        const name = object.Key?.slice(folder.length) ?? '';
-        if (name.endsWith('.json') && !name.includes('/')) releases.push(name.slice(0, -'.json'.length));
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return releases.sort();
+  listReleases(signal?: AbortSignal): Promise<string[]> {
+    return listReleaseIds(this.releaseListSource(signal));
+  }
+
+  /**
+   * Every release under the prefix with its sequence, date, file count and size, oldest first, and which one
+   * `version.json` names — what {@link rollback} needs. Cost: see `listReleaseSummaries`.
+   */
+  describeReleases(signal?: AbortSignal): Promise<ReleaseListing> {
+    return listReleaseSummaries(this.releaseListSource(signal));
+  }
+
+  private releaseListSource(signal: AbortSignal | undefined): ReleaseListSource {
+    return {
+      s3: this.s3,
+      bucket: this.bucket,
+      s3Key: (key) => this.s3Key(key),
+      ...(signal ? { signal } : {}),
+    };
   }
 
   /**

@@ -1,7 +1,13 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/client-config.js';
 import { defaultLocalStackConfig } from '../../local/default-config.js';
-import { gameClientConfig } from '../../local/game-stack.js';
+import {
+  DEFAULT_LOCAL_PORT,
+  type LocalPortService,
+  assertLocalPortsFree,
+  withLocalPorts,
+} from '../../local/ports.js';
+import { LOCAL_GAME, gameClientConfig } from '../../local/game-stack.js';
 import { loadLocalStackConfig } from '../../local/stack/load-config.js';
 import { type LocalStack, startLocalStack } from '../../local/stack/start-local-stack.js';
 import type { LocalStackConfig } from '../../local/stack/types.js';
@@ -10,6 +16,7 @@ import { createTable } from '../table.js';
 
 interface LocalCommandOptions {
   config?: string;
+  port: number;
   once?: boolean;
   quiet?: boolean;
 }
@@ -25,11 +32,19 @@ export function registerLocalCommand(program: Command): void {
       '-c, --config <file>',
       'JS/TS module whose default export is the stack config (default: the whole game — auth, scores, quiz, patch CDN)',
     )
+    .option(
+      '-p, --port <n>',
+      `first of six ports in a row: HTTP API n, WebSocket n+1, S3 n+2, DynamoDB n+3, Kakao n+4, Cognito n+5; 0 = free ports (default: ${DEFAULT_LOCAL_PORT})`,
+      portNumber,
+      DEFAULT_LOCAL_PORT,
+    )
     .option('--once', 'start everything, print the endpoints, then stop (a smoke test)')
     .option('-q, --quiet', 'do not print one line per invocation')
     .action(async (options: LocalCommandOptions) => {
       const started = Date.now();
-      const config = options.config ? await loadLocalStackConfig(options.config) : defaultLocalStackConfig();
+      const loaded = options.config ? await loadLocalStackConfig(options.config) : defaultLocalStackConfig();
+      const config = options.port === 0 ? loaded : withLocalPorts(loaded, options.port);
+      if (options.port !== 0) await assertLocalPortsFree(options.port, externalPortServices(config));
       const stack = await startLocalStack({
         ...config,
         log: options.quiet ? () => undefined : (config.log ?? ((line: string) => console.log(line))),
@@ -50,6 +65,47 @@ export function registerLocalCommand(program: Command): void {
       await stack.stop();
       console.log('Stopped.');
     });
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_530) {
+    throw new InvalidArgumentError('must be 0 (free ports) or a port from 1 to 65530');
+  }
+  return port;
+}
+
+/**
+ * The one-liner that publishes a game build to the stack's bucket with the local credentials, and, when the stack
+ * serves that bucket as a CDN, the one that installs it.
+ */
+function publishHint(stack: LocalStack, bucket: string, prefix: string, served: boolean): string[] {
+  const credentials =
+    `AWS_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} ` +
+    `AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`;
+  const prefixOption = prefix ? ` --prefix ${prefix}` : '';
+  const lines = [
+    'Publish a game build to it (another terminal):',
+    `  ${credentials} npx sgk patch publish ./build --bucket ${bucket}${prefixOption} --endpoint ${stack.endpoints.s3}`,
+  ];
+  if (served && stack.endpoints.cdn) {
+    lines.push(
+      'Install it as a player would:',
+      `  npx sgk patch pull ${stack.endpoints.cdn}${prefix ? `/${prefix}` : ''} ./game`,
+    );
+  }
+  return lines;
+}
+
+/** Services the stack reuses instead of starting (their ports are not its own to check). */
+function externalPortServices(config: LocalStackConfig): LocalPortService[] {
+  const skip: LocalPortService[] = [];
+  if (config.services?.dynamodbEndpoint ?? process.env.SGK_LOCAL_DYNAMODB_ENDPOINT?.trim())
+    skip.push('dynamodb');
+  if (config.services?.s3Endpoint ?? process.env.SGK_LOCAL_S3_ENDPOINT?.trim()) skip.push('s3');
+  if (!config.identity?.kakao) skip.push('kakao');
+  if (!config.identity?.cognito) skip.push('cognito');
+  return skip;
 }
 
 function endpointTable(stack: LocalStack): string {
@@ -82,6 +138,11 @@ function connectionDetails(stack: LocalStack, config: LocalStackConfig, isBuiltI
   if (isBuiltInGame) {
     lines.push(`Game client config (what a deployment's config.json holds):`);
     lines.push(JSON.stringify(gameClientConfig(stack), null, 2));
+  }
+  const bucket = isBuiltInGame ? LOCAL_GAME.cdnBucket : (config.http?.cdn?.bucket ?? config.buckets?.[0]);
+  if (bucket) {
+    const served = config.http?.cdn?.bucket === bucket;
+    lines.push(...publishHint(stack, bucket, isBuiltInGame ? LOCAL_GAME.patchPrefix : '', served));
   }
   return lines.join('\n');
 }

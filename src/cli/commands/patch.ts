@@ -2,10 +2,13 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import cliProgress from 'cli-progress';
 import { formatBytes, progressLine } from '../patch-progress.js';
+import { REQUIRED_HEADING } from '../help.js';
+import { assertInstallFolder, findDamagedFiles } from '../install-check.js';
+import { installVerdict, listSome } from '../install-verdict.js';
+import { pathExists, writeKeyPair } from '../key-files.js';
 import { createTable } from '../table.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { FetchLike } from '../../core/client/request-json.js';
 import {
   type AddressingMode,
@@ -14,6 +17,7 @@ import {
   PatchUpdater,
   type PublishPlan,
   generateSigningKeyPair,
+  stateLayout,
 } from '../../patch/index.js';
 
 /** Where `sgk patch` writes and what it talks to; tests pass their own. */
@@ -42,6 +46,7 @@ interface BucketOptions {
 
 interface PublishCommandOptions extends BucketOptions {
   mode: AddressingMode;
+  scanCache?: string;
   dryRun?: boolean;
   release?: string;
   ignore?: string[];
@@ -67,9 +72,18 @@ function requirePointerExpiryOption(): Option {
   ).choices(['fresh-install', 'always', 'never']);
 }
 
+/** Adds the S3 options; `--bucket` is listed under "Required:" in the help and named in the usage line. */
 function addBucketOptions(command: Command): Command {
+  const args = command.registeredArguments.map((argument) =>
+    argument.required ? `<${argument.name()}>` : `[${argument.name()}]`,
+  );
   return command
-    .requiredOption('--bucket <name>', 'S3 bucket holding the releases')
+    .usage(['--bucket <name>', '[options]', ...args].join(' '))
+    .addOption(
+      new Option('--bucket <name>', 'S3 bucket holding the releases')
+        .makeOptionMandatory()
+        .helpGroup(REQUIRED_HEADING),
+    )
     .option('--prefix <prefix>', 'folder in the bucket', '')
     .option('--endpoint <url>', 'S3-compatible endpoint (path-style), e.g. the local stack or MinIO')
     .option('--region <region>', 'AWS region (default: from the AWS config/environment)')
@@ -156,7 +170,12 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
   };
 
   const publisherFor = async (
-    options: BucketOptions & { mode?: AddressingMode; ignore?: string[]; concurrency?: number },
+    options: BucketOptions & {
+      mode?: AddressingMode;
+      ignore?: string[];
+      concurrency?: number;
+      scanCache?: string;
+    },
   ) => {
     const config: S3ClientConfig = options.endpoint
       ? {
@@ -184,7 +203,10 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       ...(signingKey ? { signingKey } : {}),
       ...(options.keyId ? { keyId: options.keyId } : {}),
       ...(options.pointerTtl ? { pointerTtlMs: options.pointerTtl * 1000 } : {}),
-      ...(options.ignore ? { scan: { ignore: options.ignore } } : {}),
+      scan: {
+        ...(options.ignore ? { ignore: options.ignore } : {}),
+        ...(options.scanCache ? { statCachePath: options.scanCache } : {}),
+      },
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     });
     return {
@@ -223,6 +245,10 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       .option('--dry-run', 'show the plan, upload nothing')
       .option('--release <id>', 'release id (default r<sequence>-<timestamp>)')
       .option('--ignore <glob...>', 'leave out matching files (picomatch globs)')
+      .option(
+        '--scan-cache <file>',
+        'where to keep the scan cache (file hashes by stat data) instead of <dir>/.sgk-patch/scan-cache.json',
+      )
       .option('--concurrency <n>', 'parallel uploads', positiveInteger),
   ).action(async (dir: string, options: PublishCommandOptions) => {
     const { publisher, close } = await publisherFor(options);
@@ -308,6 +334,52 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       );
       print(table.toString());
       print(`version.json now points at ${result.release}.`);
+    } finally {
+      close();
+    }
+  });
+
+  addBucketOptions(
+    patch
+      .command('releases')
+      .description(
+        'list the published releases: ids, sequence, dates, sizes, and which one version.json points at',
+      ),
+  ).action(async (options: BucketOptions) => {
+    const { publisher, close } = await publisherFor(options);
+    try {
+      const listing = await publisher.describeReleases();
+      if (options.json) {
+        print(JSON.stringify(listing, null, 2));
+        return;
+      }
+      if (listing.releases.length === 0) {
+        print(`Nothing is published under s3://${options.bucket}/${options.prefix}.`);
+        return;
+      }
+      const table = createTable(
+        { head: ['release', 'sequence', 'created', 'files', 'size', 'format', 'current'] },
+        stdout,
+      );
+      for (const entry of listing.releases) {
+        table.push([
+          entry.release,
+          entry.sequence ?? '-',
+          entry.createdAt ?? '-',
+          entry.files ?? '-',
+          entry.bytes === null ? '-' : formatBytes(entry.bytes),
+          entry.format ?? '-',
+          entry.current
+            ? `← version.json (sequence ${listing.pointer?.sequence ?? '?'})`
+            : (entry.problem ?? ''),
+        ]);
+      }
+      print(table.toString());
+      print(
+        listing.pointer
+          ? `version.json points at ${listing.pointer.release} (sequence ${listing.pointer.sequence}, since ${listing.pointer.updatedAt}). Go back with: sgk patch rollback <release> --bucket ${options.bucket}${options.prefix ? ` --prefix ${options.prefix}` : ''}`
+          : 'No version.json: players see no release yet.',
+      );
     } finally {
       close();
     }
@@ -425,17 +497,26 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         dir: string,
         options: FreshnessOptions & { cdn?: string; prefix?: string; publicKey?: string; json?: boolean },
       ) => {
+        await assertInstallFolder(dir);
         const updater = await updaterFor(options.cdn ?? 'http://127.0.0.1', dir, options);
-        const state = await updater.readState();
+        // check() first: it finishes an interrupted update before anything is compared.
         const plan = options.cdn ? await updater.check() : undefined;
+        const state = await updater.readState();
+        const damage = state ? await findDamagedFiles(dir, state) : { changed: [], missing: [] };
+        const pending = !plan && (await pathExists(stateLayout(dir).journalPath));
+        const verdict = installVerdict(state, plan, damage, pending);
         const status = {
           installed: state?.release ?? null,
           sequence: state?.sequence ?? null,
           files: state ? Object.keys(state.files).length : 0,
           installedAt: state?.installedAt ?? null,
+          verdict: verdict.code,
+          changed: damage.changed,
+          missing: damage.missing,
           ...(plan
             ? {
                 published: plan.release,
+                publishedSequence: plan.sequence,
                 download: plan.download.length,
                 downloadBytes: plan.downloadBytes,
                 delete: plan.delete.length,
@@ -454,15 +535,18 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
           { files: status.files },
           { 'installed at': status.installedAt ?? '-' },
         );
+        if (state) {
+          table.push({ changed: listSome(damage.changed) }, { missing: listSome(damage.missing) });
+        }
         if (plan) {
           table.push(
-            { published: plan.release },
+            { published: `${plan.release} (sequence ${plan.sequence})` },
             { 'to download': `${plan.download.length} files, ${formatBytes(plan.downloadBytes)}` },
             { 'to delete': plan.delete.length },
           );
         }
         print(table.toString());
-        if (plan) print(plan.upToDate ? 'Up to date.' : 'An update is available.');
+        print(verdict.message);
       },
     );
 
@@ -470,17 +554,23 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
     .command('keygen')
     .description('create an Ed25519 key pair for signing releases')
     .option('--out <dir>', 'write private.pem (mode 0600) and public.pem there instead of printing them')
-    .action(async (options: { out?: string }) => {
+    .option(
+      '--force',
+      'with --out, replace keys already there (releases signed with the old key stop verifying)',
+    )
+    .action(async (options: { out?: string; force?: boolean }) => {
       const { privateKeyPem, publicKeyPem } = generateSigningKeyPair();
       if (!options.out) {
         print(`${privateKeyPem}\n${publicKeyPem}`);
         return;
       }
-      await mkdir(options.out, { recursive: true });
-      await writeFile(join(options.out, 'private.pem'), privateKeyPem, { mode: 0o600, flag: 'wx' });
-      await writeFile(join(options.out, 'public.pem'), publicKeyPem, { flag: 'wx' });
+      const written = await writeKeyPair(
+        options.out,
+        { privateKeyPem, publicKeyPem },
+        options.force ?? false,
+      );
       print(
-        `Wrote ${join(options.out, 'private.pem')} (keep it secret) and ${join(options.out, 'public.pem')} (ship it with the game).`,
+        `Wrote ${written.privateKeyPath} (keep it secret) and ${written.publicKeyPath} (ship it with the game).`,
       );
     });
 }
