@@ -478,13 +478,24 @@ export class PatchPublisher {
       retries: this.options.retries ?? 3,
       ...(signal ? { signal } : {}),
     };
-    const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
+    // Progress in bytes actually sent: the total starts at the raw size of the new chunks and shrinks as each
+    // one is compressed or found in the bucket already, so it ends equal to the bytes uploaded.
+    let counter: ProgressCounter | undefined;
     const stored = await storeReleaseFiles(
       scan,
       base ? { files: baseFiles, sameLayout } : undefined,
       this.layout,
       target,
-      (rawBytes, path) => counter.addBytes(rawBytes, path),
+      {
+        planned: (chunks, rawBytes) => {
+          counter = new ProgressCounter('upload', chunks, rawBytes, onProgress);
+        },
+        chunkDone: (rawBytes, sentBytes, path) => {
+          counter?.addTotalBytes(sentBytes - rawBytes);
+          counter?.addBytes(sentBytes, path);
+          counter?.fileDone(path);
+        },
+      },
     );
     const fileList: ReleaseFileList = { formatVersion: CHUNKED_FORMAT_VERSION, release, files: stored.files };
     const filesPin = await putMetaObject(target, fileList);

@@ -245,4 +245,36 @@ describe('chunked releases (format 2)', { timeout: 600_000 }, () => {
     expect(result.release).toBe(damaged.release);
     expect(await hashTree(install)).toEqual(await hashTree(source));
   });
+
+  it('reports publish progress in bytes actually sent: compressed, and nothing for chunks already stored', async () => {
+    const text = Buffer.from('{"quest":1,"reward":"gold"}\n'.repeat(120_000));
+    const noise = seededBigBytes(11, 2 * MiB);
+    const { source, publisher } = await setup({ 'quests.json': text, 'music.ogg': noise });
+    const publishWithProgress = async () => {
+      const events: Array<{ bytes: number; totalBytes: number }> = [];
+      await publisher.scan(source);
+      const result = await publisher.publish({
+        onProgress: (event) => {
+          if (event.phase === 'upload') events.push({ bytes: event.bytes, totalBytes: event.totalBytes });
+        },
+      });
+      return { result, events, last: events.at(-1) };
+    };
+
+    const first = await publishWithProgress();
+    expect(first.last).toEqual({ bytes: first.result.uploadedBytes, totalBytes: first.result.uploadedBytes });
+    expect(first.result.uploadedBytes).toBeLessThan(noise.length + text.length / 4);
+    expect(first.events.every((event) => event.bytes <= event.totalBytes)).toBe(true);
+
+    const edited = Buffer.from(text);
+    edited.write('{"quest":2,"reward":"gems"}', 1_000_000);
+    await writeTree(source, { 'quests.json': edited });
+    const second = await publishWithProgress();
+    expect(second.last).toEqual({
+      bytes: second.result.uploadedBytes,
+      totalBytes: second.result.uploadedBytes,
+    });
+    expect(second.result.uploadedBytes).toBeGreaterThan(0);
+    expect(second.result.uploadedBytes).toBeLessThan(first.result.uploadedBytes / 4);
+  });
 });
