@@ -53,6 +53,14 @@ export interface BaseFile {
   chunks?: ChunkRef[];
 }
 
+/** Progress of {@link storeReleaseFiles}, in objects and bytes actually sent. */
+export interface StoreProgress {
+  /** Every file is cut: `chunks` new chunks holding `rawBytes` raw bytes are to be stored (an upper bound). */
+  planned: (chunks: number, rawBytes: number) => void;
+  /** One chunk is stored: `sentBytes` went over the network (0 when it was in the bucket already). */
+  chunkDone: (rawBytes: number, sentBytes: number, path: string) => void;
+}
+
 /** What {@link storeReleaseFiles} did. */
 export interface StoredFiles {
   files: Record<string, ChunkedFileEntry>;
@@ -83,7 +91,7 @@ export async function storeReleaseFiles(
   base: { files: Record<string, BaseFile>; sameLayout: boolean } | undefined,
   layout: ChunkedLayoutOptions,
   target: ChunkStoreTarget,
-  onBytes: (rawBytes: number, path: string) => void,
+  progress: StoreProgress,
 ): Promise<StoredFiles> {
   const known = new Map<string, ChunkRef>();
   const reusableBySha = new Map<string, ChunkRef[]>();
@@ -119,6 +127,10 @@ export async function storeReleaseFiles(
     files[path] = entryFor(file, refs);
   }
 
+  progress.planned(
+    pending.size,
+    [...pending.values()].reduce((sum, chunk) => sum + chunk.size, 0),
+  );
   const stored = new Map<string, ChunkRef>();
   let uploadedChunks = 0;
   let uploadedBytes = 0;
@@ -141,15 +153,17 @@ export async function storeReleaseFiles(
             : [chunk.sha256, chunk.size];
         const key = target.s3Key(chunkKey(chunk.sha256, encoded.encoding));
         const existing = await headObjectSize(target.s3, target.bucket, key, target.signal);
+        let sent = 0;
         if (existing === encoded.bytes.length) reusedChunks += 1;
         else {
           await putImmutable(target, key, encoded.bytes, storedSha256, chunk.source.path);
           uploadedChunks += 1;
-          uploadedBytes += encoded.bytes.length;
+          sent = encoded.bytes.length;
+          uploadedBytes += sent;
           uploadedRawBytes += chunk.size;
         }
         stored.set(chunk.sha256, ref);
-        onBytes(chunk.size, chunk.source.path);
+        progress.chunkDone(chunk.size, sent, chunk.source.path);
       }),
     ),
   );

@@ -2,7 +2,7 @@
  * `serverless-game-kit/patch`: verified, resumable, atomic game-client updates over S3 + CloudFront.
  * Node only (desktop, Electron and NW.js clients, build machines).
  */
-export { PatchPublisher, defaultReleaseId } from './publisher.js';
+export { DEFAULT_SIGNED_POINTER_TTL_MS, PatchPublisher, defaultReleaseId } from './publisher.js';
 export type {
   PatchPublisherOptions,
   PublishOptions,

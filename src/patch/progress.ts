@@ -27,7 +27,7 @@ export class ProgressCounter {
   constructor(
     private readonly phase: PatchPhase,
     private readonly totalFiles: number,
-    private readonly totalBytes: number,
+    private totalBytes: number,
     private readonly listener: PatchProgressListener | undefined,
   ) {
     this.emit();
@@ -37,6 +37,12 @@ export class ProgressCounter {
   addBytes(bytes: number, path?: string): void {
     this.bytes += bytes;
     this.emit(path);
+  }
+
+  /** Changes the byte total (e.g. down to the compressed size once a chunk is compressed), keeping the count. */
+  addTotalBytes(bytes: number): void {
+    this.totalBytes += bytes;
+    this.emit();
   }
 
   /** Marks one file done. */

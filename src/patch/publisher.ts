@@ -71,7 +71,7 @@ import { type SigningKeyInput, signDocument, toPrivateKey } from './signing.js';
 export interface PatchPublisherOptions {
   /** The bucket that holds the releases. */
   bucket: string;
-  /** Folder in the bucket (`'update'` in the sample); `''` for the bucket root. Default `''`. */
+  /** Folder in the bucket, e.g. `'update'`; `''` for the bucket root. Default `''`. */
   prefix?: string;
   /**
    * An S3 client with credentials allowed to `PutObject`/`GetObject`/`HeadObject` (and `GetBucketVersioning` in
@@ -100,10 +100,13 @@ export interface PatchPublisherOptions {
   /** Stored in each signature so players can pick the right public key during a key rotation. */
   keyId?: string;
   /**
-   * Pointers expire this many ms after they are written (updaters given a public key refuse them afterwards,
-   * which stops freeze attacks); republish or `rollback(current)` before then. Default: no expiry.
+   * Pointers expire this many ms after they are written (updaters refuse them afterwards, which stops freeze
+   * attacks and replays of old signed pointers); republish or `rollback(current)` before then. Default: with a
+   * `signingKey`, {@link DEFAULT_SIGNED_POINTER_TTL_MS} (30 days), because updaters given a public key refuse, on a
+   * fresh install, a signed pointer without expiry (`requirePointerExpiry`); without a `signingKey`, no expiry.
+   * `false`: no expiry even when signing (then players must rely on `minSequence`).
    */
-  pointerTtlMs?: number;
+  pointerTtlMs?: number | false;
   /** `Cache-Control` of `version.json`; default `'public, max-age=60'` (short, and it is invalidated too). */
   pointerCacheControl?: string;
   /** Ignore globs and stat cache location for {@link PatchPublisher.scan}. */
@@ -231,6 +234,8 @@ export class PatchPublisher {
   private versioningChecked = false;
   private readonly format: 1 | 2;
   private readonly layout: ChunkedLayoutOptions;
+  /** How long a new pointer is valid, or `undefined` for no `expiresAt`. */
+  private readonly pointerTtlMs: number | undefined;
 
   /** @throws {PatchError} `INVALID_OPTIONS` */
   constructor(options: PatchPublisherOptions) {
@@ -250,7 +255,8 @@ export class PatchPublisher {
       'pointerTtlMs',
     ] as const) {
       const value = options[name];
-      if (value !== undefined && (!Number.isFinite(value) || value < 1)) {
+      if (value === false && name === 'pointerTtlMs') continue;
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 1)) {
         throw new PatchError('INVALID_OPTIONS', `${name} must be a positive number.`);
       }
     }
@@ -280,6 +286,7 @@ export class PatchPublisher {
       throw new PatchError('INVALID_OPTIONS', 'keyId needs a signingKey.');
     }
     this.signingKey = options.signingKey === undefined ? undefined : toPrivateKey(options.signingKey);
+    this.pointerTtlMs = pointerTtlOf(options);
     this.options = options;
     this.bucket = options.bucket;
     this.prefix = prefix;
@@ -479,13 +486,24 @@ export class PatchPublisher {
       retries: this.options.retries ?? 3,
       ...(signal ? { signal } : {}),
     };
-    const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
+    // Progress in bytes actually sent: the total starts at the raw size of the new chunks and shrinks as each
+    // one is compressed or found in the bucket already, so it ends equal to the bytes uploaded.
+    let counter: ProgressCounter | undefined;
     const stored = await storeReleaseFiles(
       scan,
       base ? { files: baseFiles, sameLayout } : undefined,
       this.layout,
       target,
-      (rawBytes, path) => counter.addBytes(rawBytes, path),
+      {
+        planned: (chunks, rawBytes) => {
+          counter = new ProgressCounter('upload', chunks, rawBytes, onProgress);
+        },
+        chunkDone: (rawBytes, sentBytes, path) => {
+          counter?.addTotalBytes(sentBytes - rawBytes);
+          counter?.addBytes(sentBytes, path);
+          counter?.fileDone(path);
+        },
+      },
     );
     const fileList: ReleaseFileList = { formatVersion: CHUNKED_FORMAT_VERSION, release, files: stored.files };
     const filesPin = await putMetaObject(target, fileList);
@@ -780,9 +798,9 @@ export class PatchPublisher {
         size: manifestBytes.length,
       },
       updatedAt: now.toISOString(),
-      ...(this.options.pointerTtlMs === undefined
+      ...(this.pointerTtlMs === undefined
         ? {}
-        : { expiresAt: new Date(now.getTime() + this.options.pointerTtlMs).toISOString() }),
+        : { expiresAt: new Date(now.getTime() + this.pointerTtlMs).toISOString() }),
     };
     return this.sign(pointer, 'pointer');
   }
@@ -880,6 +898,26 @@ export class PatchPublisher {
     }
     return id;
   }
+}
+
+/**
+ * How long a pointer signed by a publisher stays valid when `pointerTtlMs` is not set: 30 days. Fresh installs
+ * whose updater has a public key refuse a signed pointer without `expiresAt`, so signed releases get one by
+ * default; republish or `rollback(<current release>)` within this time to refresh it.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SIGNED_POINTER_TTL_MS, PatchPublisher } from 'serverless-game-kit/patch';
+ *
+ * const weekly = new PatchPublisher({ bucket: 'my-game', signingKey, pointerTtlMs: DEFAULT_SIGNED_POINTER_TTL_MS / 4 });
+ * ```
+ */
+export const DEFAULT_SIGNED_POINTER_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+function pointerTtlOf(options: PatchPublisherOptions): number | undefined {
+  if (options.pointerTtlMs === false) return undefined;
+  if (options.pointerTtlMs !== undefined) return options.pointerTtlMs;
+  return options.signingKey === undefined ? undefined : DEFAULT_SIGNED_POINTER_TTL_MS;
 }
 
 /** The published files as the chunk store reuses them: chunk lists of a format-2 release, sizes and hashes of a format-1 one. */

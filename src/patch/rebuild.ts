@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import type { FetchLike } from '../core/client/request-json.js';
 import { renameWithRetry } from './atomic-file.js';
+import { runBoundedTasks } from './bounded-tasks.js';
 import { type ChunkingParameters, chunkFile } from './chunker.js';
 import { decodeStored } from './compression.js';
 import { downloadVerified } from './download.js';
@@ -151,7 +151,8 @@ export interface ChunkFetchResult {
 
 /**
  * Downloads chunks into `chunkDir`, verified while streaming against their stored SHA-256, with `Range` resume
- * of `.part` files, retries and a stall timeout (see `downloadVerified`).
+ * of `.part` files, retries and a stall timeout (see `downloadVerified`). On the first failure the other downloads
+ * stop (keeping their `.part` files for the next run) before the error is thrown.
  *
  * @throws {PatchError} `INTEGRITY_MISMATCH`, `HTTP_ERROR`, `NETWORK_ERROR`, `STALLED`, `ABORTED`
  */
@@ -161,30 +162,24 @@ export async function downloadChunks(
 ): Promise<ChunkFetchResult> {
   let downloadedChunks = 0;
   let bytesFetched = 0;
-  const limit = pLimit(options.concurrency);
-  await Promise.all(
-    refs.map((ref) =>
-      limit(async () => {
-        throwIfAborted(options.signal);
-        const finalPath = join(options.chunkDir, stagedName(ref));
-        const result = await downloadVerified({
-          url: options.urlOf(ref),
-          partPath: `${finalPath}.part`,
-          finalPath,
-          size: storedSize(ref),
-          sha256: ref.length === 4 ? ref[3] : ref[0],
-          fetch: options.fetch,
-          stallTimeoutMs: options.stallTimeoutMs,
-          attempts: options.attempts,
-          baseDelayMs: options.baseDelayMs,
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.onBytes ? { onBytes: options.onBytes } : {}),
-        });
-        downloadedChunks += 1;
-        bytesFetched += result.bytesFetched;
-      }),
-    ),
-  );
+  await runBoundedTasks(refs, options.concurrency, options.signal, async (ref, signal) => {
+    const finalPath = join(options.chunkDir, stagedName(ref));
+    const result = await downloadVerified({
+      url: options.urlOf(ref),
+      partPath: `${finalPath}.part`,
+      finalPath,
+      size: storedSize(ref),
+      sha256: ref.length === 4 ? ref[3] : ref[0],
+      fetch: options.fetch,
+      stallTimeoutMs: options.stallTimeoutMs,
+      attempts: options.attempts,
+      baseDelayMs: options.baseDelayMs,
+      signal,
+      ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+    });
+    downloadedChunks += 1;
+    bytesFetched += result.bytesFetched;
+  });
   return { downloadedChunks, bytesFetched };
 }
 

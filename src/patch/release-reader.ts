@@ -1,4 +1,4 @@
-import { PatchError } from './errors.js';
+import { PatchError, isPatchError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { assertNotExpired } from './manifest.js';
 import { MAX_FILE_LIST_BYTES, manifestView } from './published-release.js';
@@ -38,7 +38,10 @@ export interface ReleaseReaderOptions {
 /**
  * Reads the release a format-2 pointer names: the record (pinned by the pointer, signature checked), then the
  * delta from the installed release when there is one and it rebuilds exactly the record's file digest,
- * otherwise the full file list. O(changed files) metadata for an install one release behind.
+ * otherwise the full file list. O(changed files) metadata for an install one release behind. Deltas are never
+ * chained: an install several releases behind (or after a rollback) reads the full list, one request, rather
+ * than a chain of deltas that grows with the releases missed; so does an install whose delta is missing or
+ * damaged.
  *
  * @throws {PatchError} `MANIFEST_INVALID`, `INTEGRITY_MISMATCH`, `SIGNATURE_INVALID`, `MANIFEST_EXPIRED`,
  *   `UNSAFE_PATH`, `PATH_COLLISION`, and the fetch errors.
@@ -72,18 +75,47 @@ export async function readChunkedRelease(
   assertNotExpired(record, options.now, 'release record');
   let metadataBytes = recordBytes.length;
   if (installed && record.delta && record.delta.from === installed.release) {
-    const deltaBytes = await options.fetchKey(record.delta.key);
-    metadataBytes += deltaBytes.length;
-    const delta = parseDelta(decodeMetaObject(deltaBytes, record.delta, MAX_FILE_LIST_BYTES), record);
-    const files: Record<string, { size: number; sha256: string }> = { ...installed.files };
-    for (const path of delta.removed) delete files[path];
-    for (const [path, entry] of Object.entries(delta.changed)) files[path] = entry;
-    if (filesDigest(files) === record.filesDigest) {
-      const manifest = manifestView(record, { formatVersion: 2, release: record.release, files });
-      return { record, manifest, entries: delta.changed, complete: false, metadataBytes };
-    }
+    const viaDelta = await readViaDelta(record, record.delta, installed.files, options);
+    metadataBytes += viaDelta.bytes;
+    if (viaDelta.view) return { ...viaDelta.view, metadataBytes };
   }
   return readFullList(record, options, metadataBytes);
+}
+
+/** Delta errors after which the full list, verified on its own, is read instead. */
+const DELTA_FALLBACK_CODES = ['MANIFEST_NOT_FOUND', 'INTEGRITY_MISMATCH', 'MANIFEST_INVALID'] as const;
+
+/**
+ * The release's files from the installed ones plus the delta, or no view when the delta is missing, damaged, or
+ * does not rebuild the record's digest (a player-modified install, a publisher bug): the caller then reads the
+ * full list. Network failures are thrown (the full list would fail the same way).
+ */
+async function readViaDelta(
+  record: ReleaseRecord,
+  pin: MetaPin,
+  installedFiles: Record<string, { size: number; sha256: string }>,
+  options: ReleaseReaderOptions,
+): Promise<{ bytes: number; view?: Omit<ChunkedReleaseView, 'metadataBytes'> }> {
+  let deltaBytes: Uint8Array;
+  let delta: ReturnType<typeof parseDelta>;
+  try {
+    deltaBytes = await options.fetchKey(pin.key);
+  } catch (error) {
+    if (DELTA_FALLBACK_CODES.some((code) => isPatchError(error, code))) return { bytes: 0 };
+    throw error;
+  }
+  try {
+    delta = parseDelta(decodeMetaObject(deltaBytes, pin, MAX_FILE_LIST_BYTES), record);
+  } catch (error) {
+    if (DELTA_FALLBACK_CODES.some((code) => isPatchError(error, code))) return { bytes: deltaBytes.length };
+    throw error;
+  }
+  const files: Record<string, { size: number; sha256: string }> = { ...installedFiles };
+  for (const path of delta.removed) delete files[path];
+  for (const [path, entry] of Object.entries(delta.changed)) files[path] = entry;
+  if (filesDigest(files) !== record.filesDigest) return { bytes: deltaBytes.length };
+  const manifest = manifestView(record, { formatVersion: 2, release: record.release, files });
+  return { bytes: deltaBytes.length, view: { record, manifest, entries: delta.changed, complete: false } };
 }
 
 /**

@@ -1,9 +1,9 @@
 import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import type { FetchLike } from '../core/client/request-json.js';
 import { type ApplyResult, type UpdateStep, applyJournal, isRolledBack, undoJournal } from './apply.js';
 import { renameWithRetry } from './atomic-file.js';
+import { runBoundedTasks } from './bounded-tasks.js';
 import { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
 import { type DownloadResult, downloadVerified } from './download.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
@@ -711,52 +711,51 @@ export class PatchUpdater {
       ...(signal ? { signal } : {}),
       onBytes: (delta) => counter.addBytes(delta),
     });
-    const limit = pLimit(this.options.concurrency ?? 4);
     let downloadedFiles = 0;
     let bytesFetched = fetched.bytesFetched;
     let copiedLocally = 0;
     let index = 0;
     const blobPaths = new Map<string, string>();
-    await Promise.all(
-      [...needed.values()].map((file) =>
-        limit(async () => {
-          throwIfAborted(signal);
-          const finalPath = join(blobsDir, file.sha256);
-          const partPath = `${finalPath}.part`;
-          blobPaths.set(file.sha256, `blobs/${file.sha256}`);
-          const ready = await stat(finalPath).catch(() => undefined);
-          const target = chunkTargets.get(file.sha256);
-          if (ready?.size === file.size) {
-            // staged by an earlier, interrupted run
-          } else if (
-            localSources.has(file.sha256) &&
-            (await copyVerified(this.fs, localSources.get(file.sha256) ?? '', partPath, finalPath, file))
-          ) {
-            copiedLocally += 1;
-          } else if (target) {
-            await assembleFile(target, finalPath, localChunks, chunkDir, signal);
-            downloadedFiles += 1;
-          } else {
-            const result: DownloadResult = await downloadVerified({
-              url: file.url,
-              partPath,
-              finalPath,
-              size: file.size,
-              sha256: file.sha256,
-              fetch: this.fetch,
-              signal,
-              stallTimeoutMs: this.options.stallTimeoutMs ?? 30_000,
-              attempts: this.options.attempts ?? 5,
-              baseDelayMs: this.options.retryBaseDelayMs ?? 500,
-              onBytes: (delta) => counter.addBytes(delta, file.path),
-            });
-            downloadedFiles += 1;
-            bytesFetched += result.bytesFetched;
-          }
-          counter.fileDone(file.path);
-          await this.step({ name: 'downloaded', index: index++, sha256: file.sha256 });
-        }),
-      ),
+    await runBoundedTasks(
+      [...needed.values()],
+      this.options.concurrency ?? 4,
+      signal,
+      async (file, taskSignal) => {
+        const finalPath = join(blobsDir, file.sha256);
+        const partPath = `${finalPath}.part`;
+        blobPaths.set(file.sha256, `blobs/${file.sha256}`);
+        const ready = await stat(finalPath).catch(() => undefined);
+        const target = chunkTargets.get(file.sha256);
+        if (ready?.size === file.size) {
+          // staged by an earlier, interrupted run
+        } else if (
+          localSources.has(file.sha256) &&
+          (await copyVerified(this.fs, localSources.get(file.sha256) ?? '', partPath, finalPath, file))
+        ) {
+          copiedLocally += 1;
+        } else if (target) {
+          await assembleFile(target, finalPath, localChunks, chunkDir, taskSignal);
+          downloadedFiles += 1;
+        } else {
+          const result: DownloadResult = await downloadVerified({
+            url: file.url,
+            partPath,
+            finalPath,
+            size: file.size,
+            sha256: file.sha256,
+            fetch: this.fetch,
+            signal: taskSignal,
+            stallTimeoutMs: this.options.stallTimeoutMs ?? 30_000,
+            attempts: this.options.attempts ?? 5,
+            baseDelayMs: this.options.retryBaseDelayMs ?? 500,
+            onBytes: (delta) => counter.addBytes(delta, file.path),
+          });
+          downloadedFiles += 1;
+          bytesFetched += result.bytesFetched;
+        }
+        counter.fileDone(file.path);
+        await this.step({ name: 'downloaded', index: index++, sha256: file.sha256 });
+      },
     );
     await this.step({ name: 'staged' });
     return { blobPaths, downloadedFiles, bytesFetched, copiedLocally };

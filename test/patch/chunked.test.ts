@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,5 +191,90 @@ describe('chunked releases (format 2)', { timeout: 600_000 }, () => {
     const fetched = network.bodyBytes() - before;
     expect(await hashTree(install)).toEqual(await hashTree(source));
     expect(fetched).toBeLessThan(2048 + 3 * 1024);
+  });
+
+  it('reads the full file list, never a chain of deltas, when several releases behind or when the delta is gone', async () => {
+    const files: TreeSpec = {};
+    for (let index = 0; index < 60; index++)
+      files[`pack/asset${index}.bin`] = seededBigBytes(300 + index, 1024);
+    const { prefix, network, publish, updater, install, source } = await setup(files);
+    await publish();
+    await updater.update();
+    const metaRequests = (from: number) =>
+      network.requests
+        .slice(from)
+        .map((request) => new URL(request.url).pathname)
+        .filter((path) => path.includes('/meta/'));
+
+    // Three releases behind: one full list, none of the three deltas.
+    const skipped = [];
+    for (let index = 0; index < 3; index++)
+      skipped.push(await publish({ [`pack/asset${index}.bin`]: `v${index}` }));
+    const latest = skipped[2]!.chunked!.record;
+    let mark = network.requests.length;
+    const behind = await updater.check();
+    expect(behind.chunked?.complete).toBe(true);
+    expect(metaRequests(mark)).toEqual([expect.stringContaining(latest.files.key)]);
+    await updater.update({ plan: behind });
+    expect(await hashTree(install)).toEqual(await hashTree(source));
+
+    // One release behind, its delta deleted from the bucket: the full list instead of a failed update.
+    const next = (await publish({ 'pack/asset9.bin': 'v9' })).chunked!.record;
+    expect(next.delta?.from).toBe(latest.release);
+    await s3.send(new DeleteObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${next.delta!.key}` }));
+    mark = network.requests.length;
+    const missing = await updater.check();
+    expect(missing.chunked?.complete).toBe(true);
+    expect(metaRequests(mark)).toEqual([
+      expect.stringContaining(next.delta!.key),
+      expect.stringContaining(next.files.key),
+    ]);
+    await updater.update({ plan: missing });
+    expect(await hashTree(install)).toEqual(await hashTree(source));
+
+    // One release behind, its delta replaced by other bytes: refused by its pin, the full list is used.
+    const damaged = (await publish({ 'pack/asset10.bin': 'v10' })).chunked!.record;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: env.bucket,
+        Key: `${prefix}/${damaged.delta!.key}`,
+        Body: 'not a delta',
+      }),
+    );
+    const result = await updater.update();
+    expect(result.release).toBe(damaged.release);
+    expect(await hashTree(install)).toEqual(await hashTree(source));
+  });
+
+  it('reports publish progress in bytes actually sent: compressed, and nothing for chunks already stored', async () => {
+    const text = Buffer.from('{"quest":1,"reward":"gold"}\n'.repeat(120_000));
+    const noise = seededBigBytes(11, 2 * MiB);
+    const { source, publisher } = await setup({ 'quests.json': text, 'music.ogg': noise });
+    const publishWithProgress = async () => {
+      const events: Array<{ bytes: number; totalBytes: number }> = [];
+      await publisher.scan(source);
+      const result = await publisher.publish({
+        onProgress: (event) => {
+          if (event.phase === 'upload') events.push({ bytes: event.bytes, totalBytes: event.totalBytes });
+        },
+      });
+      return { result, events, last: events.at(-1) };
+    };
+
+    const first = await publishWithProgress();
+    expect(first.last).toEqual({ bytes: first.result.uploadedBytes, totalBytes: first.result.uploadedBytes });
+    expect(first.result.uploadedBytes).toBeLessThan(noise.length + text.length / 4);
+    expect(first.events.every((event) => event.bytes <= event.totalBytes)).toBe(true);
+
+    const edited = Buffer.from(text);
+    edited.write('{"quest":2,"reward":"gems"}', 1_000_000);
+    await writeTree(source, { 'quests.json': edited });
+    const second = await publishWithProgress();
+    expect(second.last).toEqual({
+      bytes: second.result.uploadedBytes,
+      totalBytes: second.result.uploadedBytes,
+    });
+    expect(second.result.uploadedBytes).toBeGreaterThan(0);
+    expect(second.result.uploadedBytes).toBeLessThan(first.result.uploadedBytes / 4);
   });
 });

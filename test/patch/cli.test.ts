@@ -148,14 +148,22 @@ describe('sgk patch', () => {
     expect(accepted).toContain('Updated to');
   });
 
-  it('refuses a signed pointer without expiry on a fresh install unless a minimum sequence is given', async () => {
+  it('refuses a pointer signed with --no-pointer-ttl on a fresh install unless a minimum sequence is given', async () => {
     const prefix = `cli-${++counter}`;
     const keys = await temporaryFolder('sgk-keys-');
     const source = await temporaryFolder('sgk-src-');
     const install = await temporaryFolder('sgk-install-');
     await writeTree(source, { 'a.txt': 'a' });
     await sgk('patch', 'keygen', '--out', keys);
-    await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--signing-key', join(keys, 'private.pem'));
+    await sgk(
+      'patch',
+      'publish',
+      source,
+      ...bucketArgs(prefix),
+      '--signing-key',
+      join(keys, 'private.pem'),
+      '--no-pointer-ttl',
+    );
     const pull = (...extra: string[]) =>
       sgk(
         'patch',
@@ -172,6 +180,89 @@ describe('sgk patch', () => {
 
     expect(isPatchError(refused, 'FRESHNESS_REQUIRED')).toBe(true);
     expect(accepted).toContain('Updated to');
+  });
+
+  it('publishes format 1 or format 2 with the chunk sizes and compression given on the command line', async () => {
+    const prefix = `cli-${++counter}`;
+    const source = await temporaryFolder('sgk-src-');
+    const install = await temporaryFolder('sgk-install-');
+    const text = Buffer.from('{"tile":7,"walkable":true}\n'.repeat(60_000));
+    await writeTree(source, { 'map.json': text, 'a.txt': 'a' });
+    const keys = async () => {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/` }));
+      return (listed.Contents ?? []).map((object) => object.Key ?? '');
+    };
+
+    const first = await sgk(
+      'patch',
+      'publish',
+      source,
+      ...bucketArgs(prefix),
+      '--format',
+      '1',
+      '--release',
+      'v1',
+    );
+    expect(first).toMatch(/format\s*│?\s*1/);
+    expect((await keys()).some((key) => key.includes('/blobs/sha256/'))).toBe(true);
+
+    await writeTree(source, { 'a.txt': 'b' });
+    const args = [
+      '--format',
+      '2',
+      '--chunk-avg',
+      '256KiB',
+      '--chunk-threshold',
+      '256K',
+      '--no-compression',
+      '--json',
+    ];
+    const second = JSON.parse(
+      await sgk('patch', 'publish', source, ...bucketArgs(prefix), ...args, '--release', 'v2'),
+    ) as {
+      pointer: { formatVersion: number };
+      chunked: { record: { chunking: unknown; chunkThreshold: number } };
+    };
+    await sgk('patch', 'pull', `${env.cdn}/${prefix}`, install);
+
+    expect(second.pointer.formatVersion).toBe(2);
+    expect(second.chunked.record.chunking).toEqual({
+      minSize: 64 * 1024,
+      avgSize: 256 * 1024,
+      maxSize: 1024 * 1024,
+    });
+    expect(second.chunked.record.chunkThreshold).toBe(256 * 1024);
+    const chunks = (await keys()).filter((key) => key.includes('/chunks/'));
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.filter((key) => key.endsWith('.br'))).toEqual([]);
+    expect(await hashTree(install)).toEqual(hashSpec({ 'map.json': text, 'a.txt': 'b' }));
+  });
+
+  it('documents the format, chunk and compression flags in --help, and refuses a bad size', async () => {
+    const program = new Command('sgk');
+    registerPatchCommand(program, { stdout: { write: () => true } });
+    const publish = program.commands
+      .find((command) => command.name() === 'patch')
+      ?.commands.find((command) => command.name() === 'publish');
+
+    const help = publish?.helpInformation() ?? '';
+    const source = await temporaryFolder('sgk-src-');
+    const error = await sgk('patch', 'publish', source, ...bucketArgs('x'), '--chunk-avg', '1XB').catch(
+      (caught: unknown) => caught,
+    );
+
+    for (const flag of [
+      '--format <n>',
+      '--chunk-min <size>',
+      '--chunk-avg <size>',
+      '--chunk-max <size>',
+      '--chunk-threshold <size>',
+      '--no-compression',
+      '--no-pointer-ttl',
+    ]) {
+      expect(help).toContain(flag);
+    }
+    expect((error as { code?: string }).code).toBe('commander.invalidArgument');
   });
 
   it('rejects an unknown addressing mode', async () => {

@@ -7,11 +7,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
+import { chunkRefsOf } from '../../src/patch/release-format.js';
 import {
   type PatchStack,
   type TreeSpec,
   hashSpec,
   hashTree,
+  seededBigBytes,
   seededBytes,
   seededRandom,
   startPatchStack,
@@ -70,8 +72,12 @@ let template: string;
 let releaseIdB: string;
 let killPoints: { download: string[]; apply: string[] };
 
-function runUpdater(installDir: string, pauseAt?: string): { child: ChildProcess; output: Promise<string> } {
-  const args = ['--import', 'tsx', fixture, env.cdn, PREFIX, installDir, ...(pauseAt ? [pauseAt] : [])];
+function runUpdater(
+  installDir: string,
+  pauseAt?: string,
+  prefix = PREFIX,
+): { child: ChildProcess; output: Promise<string> } {
+  const args = ['--import', 'tsx', fixture, env.cdn, prefix, installDir, ...(pauseAt ? [pauseAt] : [])];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -113,8 +119,8 @@ function seededShuffle<T>(items: readonly T[], seed: number): T[] {
   return shuffled;
 }
 
-async function killAt(installDir: string, pauseAt: string): Promise<void> {
-  const { child, output } = runUpdater(installDir, pauseAt);
+async function killAt(installDir: string, pauseAt: string, prefix = PREFIX): Promise<void> {
+  const { child, output } = runUpdater(installDir, pauseAt, prefix);
   const stdout = await output;
   expect(stdout).toContain(`PAUSED ${pauseAt}`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -208,6 +214,115 @@ describe('killing the updater (SIGKILL in a child process)', () => {
         installDir: install,
       }).readState();
       expect(state?.release).toBe(releaseIdB);
+      await rm(install, { recursive: true, force: true });
+    },
+  );
+});
+
+/** Two archives cut into ~20 chunks each; release B inserts into one and overwrites part of the other. */
+const CHUNKED_PREFIX = 'crash-chunked';
+const chunking = { minSize: 64 * 1024, avgSize: 256 * 1024, maxSize: 1024 * 1024 };
+const worldA = seededBigBytes(31, 5 * 1024 * 1024);
+const voicesA = seededBigBytes(32, 4 * 1024 * 1024);
+const worldB = Buffer.concat([
+  worldA.subarray(0, 2_000_000),
+  seededBigBytes(33, 100_000),
+  worldA.subarray(2_000_000),
+]);
+const voicesB = Buffer.from(voicesA);
+seededBigBytes(34, 300_000).copy(voicesB, 1_500_000);
+const chunkedA: TreeSpec = { 'data/world.pak': worldA, 'audio/voices.bank': voicesA, 'readme.txt': 'A' };
+const chunkedB: TreeSpec = { 'data/world.pak': worldB, 'audio/voices.bank': voicesB, 'readme.txt': 'B' };
+
+describe('killing the updater during a multi-chunk rebuild (format 2)', () => {
+  let chunkedTemplate: string;
+  let chunkedReleaseB: string;
+  let points: string[];
+
+  beforeAll(async () => {
+    const source = await temporaryFolder('sgk-src-');
+    chunkedTemplate = await temporaryFolder('sgk-template-');
+    const publisher = new PatchPublisher({
+      s3,
+      bucket: env.bucket,
+      prefix: CHUNKED_PREFIX,
+      chunking,
+      chunkThreshold: chunking.avgSize,
+    });
+    await writeTree(source, chunkedA);
+    await publisher.scan(source);
+    await publisher.publish();
+    const chunksOfA = new Set(
+      Object.values((await publisher.readPublished())?.chunked?.files.files ?? {}).flatMap((entry) =>
+        chunkRefsOf(entry).map((ref) => ref[0]),
+      ),
+    );
+    await new PatchUpdater({ cdnUrl: env.cdn, prefix: CHUNKED_PREFIX, installDir: chunkedTemplate }).update();
+    await writeTree(source, chunkedB);
+    await publisher.scan(source);
+    const published = await publisher.publish();
+    chunkedReleaseB = published.release;
+    const plan = await new PatchUpdater({
+      cdnUrl: env.cdn,
+      prefix: CHUNKED_PREFIX,
+      installDir: chunkedTemplate,
+    }).check();
+    const entries = plan.download.map((file) => file.chunks?.length ?? 0);
+    if (Math.min(...entries.slice(0, 2)) <= 5)
+      throw new Error(`archives not cut into chunks: ${entries.join()}`);
+    // Chunk bytes the update downloads: only the chunks around the edits (the rest is cut from the old files).
+    const missing = new Map<string, number>();
+    for (const ref of plan.download.flatMap((file) => file.chunks ?? [])) {
+      if (!chunksOfA.has(ref[0])) missing.set(ref[0], ref.length === 4 ? ref[2] : ref[1]);
+    }
+    const fetchBytes = [...missing.values()].reduce((sum, size) => sum + size, 0);
+    if (fetchBytes < 100_000 || fetchBytes > worldA.length / 2) {
+      throw new Error(`the update should fetch only the chunks around the edits, not ${fetchBytes} bytes`);
+    }
+    points = [
+      ...[1, 3, 5].map((fraction) => `bytes:${Math.floor((fetchBytes * fraction) / 7)}`),
+      ...plan.download.map((_, index) => `downloaded:${index}`),
+      'staged',
+      'journal-committed',
+      ...plan.download.map((_, index) => `written:${index}`),
+      'state-written',
+    ];
+  }, 120_000);
+
+  it.each(Array.from({ length: 8 }, (_, index) => index))(
+    'leaves release A or B, never a half-rebuilt archive, and finishes on the next run (point %i)',
+    { timeout: 120_000 },
+    async (index) => {
+      const pauseAt = seededShuffle(points, 12)[index % points.length]!;
+      const install = await temporaryFolder('sgk-kill-chunked-');
+      await cp(chunkedTemplate, install, { recursive: true });
+      const oldTree = hashSpec(chunkedA);
+      const newTree = hashSpec(chunkedB);
+
+      await killAt(install, pauseAt, CHUNKED_PREFIX);
+
+      const afterKill = await hashTree(install);
+      const foreign = Object.entries(afterKill).filter(
+        ([path, hash]) => hash !== oldTree[path] && hash !== newTree[path],
+      );
+      expect({ pauseAt, foreign }).toEqual({ pauseAt, foreign: [] });
+      await new PatchUpdater({
+        cdnUrl: 'http://127.0.0.1:9',
+        prefix: CHUNKED_PREFIX,
+        installDir: install,
+      }).recover();
+      const recovered = await hashTree(install);
+      expect({
+        pauseAt,
+        exactlyOldOrNew: isEqual(recovered, oldTree) || isEqual(recovered, newTree),
+      }).toEqual({
+        pauseAt,
+        exactlyOldOrNew: true,
+      });
+
+      const { output } = runUpdater(install, undefined, CHUNKED_PREFIX);
+      expect(await output).toContain(`DONE ${chunkedReleaseB}`);
+      expect(await hashTree(install)).toEqual(newTree);
       await rm(install, { recursive: true, force: true });
     },
   );

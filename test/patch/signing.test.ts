@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_SIGNED_POINTER_TTL_MS,
   PatchPublisher,
   PatchUpdater,
   type PatchUpdaterOptions,
@@ -35,8 +36,11 @@ afterAll(async () => {
   await env.stack.stop();
 });
 
-/** A signing publisher; its pointers expire after an hour unless `pointerTtlMs: undefined` says otherwise. */
-async function setup(options: { pointerTtlMs?: number | undefined; now?: () => Date } = {}) {
+/**
+ * A signing publisher; its pointers expire after an hour unless `pointerTtlMs` says otherwise (`false`: no expiry,
+ * `undefined`: the publisher's default for signed pointers).
+ */
+async function setup(options: { pointerTtlMs?: number | false | undefined; now?: () => Date } = {}) {
   const prefix = `signed-${++counter}`;
   const source = await temporaryFolder('sgk-src-');
   const install = await temporaryFolder('sgk-install-');
@@ -218,8 +222,42 @@ describe('a fresh install (no local state) and replayed signed pointers', () => 
     expect(await updater(keys.publicKeyPem, later).readState()).toBeUndefined();
   });
 
+  it('signs pointers with a 30-day expiry by default, so a fresh install accepts them', async () => {
+    const clock = new Date('2026-03-01T00:00:00Z');
+    const { install, publisher, updater, publish } = await setup({
+      pointerTtlMs: undefined,
+      now: () => clock,
+    });
+
+    const published = await publish({ 'a.txt': 'a' });
+    await updater(keys.publicKeyPem, () => clock).update();
+    const rolledBack = await publisher.rollback(published.release);
+
+    const thirtyDays = new Date(clock.getTime() + DEFAULT_SIGNED_POINTER_TTL_MS).toISOString();
+    expect(DEFAULT_SIGNED_POINTER_TTL_MS).toBe(30 * 24 * 60 * 60 * 1000);
+    expect(published.pointer.expiresAt).toBe(thirtyDays);
+    expect(rolledBack.pointer.expiresAt).toBe(thirtyDays);
+    expect(await hashTree(install)).toEqual(hashSpec({ 'a.txt': 'a' }));
+    const afterExpiry = () => new Date(clock.getTime() + DEFAULT_SIGNED_POINTER_TTL_MS + 1);
+    const expired = await failure(updater(keys.publicKeyPem, afterExpiry).check());
+    expect(isPatchError(expired, 'MANIFEST_EXPIRED')).toBe(true);
+  });
+
+  it('leaves unsigned pointers without expiry unless pointerTtlMs is set', async () => {
+    const prefix = `unsigned-${++counter}`;
+    const source = await temporaryFolder('sgk-src-');
+    await writeTree(source, { 'a.txt': 'a' });
+    const unsigned = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+    await unsigned.scan(source);
+
+    const published = await unsigned.publish();
+
+    expect(published.pointer.expiresAt).toBeUndefined();
+    expect(() => new PatchPublisher({ s3, bucket: env.bucket, pointerTtlMs: 0 })).toThrow(/pointerTtlMs/);
+  });
+
   it('refuses a signed pointer without expiresAt on a fresh install (FRESHNESS_REQUIRED), not on an installed one', async () => {
-    const { install, updater, publish } = await setup({ pointerTtlMs: undefined });
+    const { install, updater, publish } = await setup({ pointerTtlMs: false });
     await publish({ 'a.txt': 'a' });
 
     const fresh = await failure(updater().update());
@@ -241,7 +279,7 @@ describe('a fresh install (no local state) and replayed signed pointers', () => 
   });
 
   it('refuses a replayed signed pointer below minSequence on a fresh install', async () => {
-    const { install, updater, publish, putText } = await setup({ pointerTtlMs: undefined });
+    const { install, updater, publish, putText } = await setup({ pointerTtlMs: false });
     const old = await publish({ 'a.txt': 'old' });
     const current = await publish({ 'a.txt': 'current' });
     await putText('version.json', serializeDocument(old.pointer));

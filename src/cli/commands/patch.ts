@@ -14,6 +14,7 @@ import {
   type AddressingMode,
   type PatchProgress,
   PatchPublisher,
+  type PatchPublisherOptions,
   PatchUpdater,
   type PublishPlan,
   generateSigningKeyPair,
@@ -40,7 +41,8 @@ interface BucketOptions {
   wait?: boolean;
   signingKey?: string;
   keyId?: string;
-  pointerTtl?: number;
+  /** Seconds, or `false` from `--no-pointer-ttl`. */
+  pointerTtl?: number | false;
   json?: boolean;
 }
 
@@ -51,12 +53,56 @@ interface PublishCommandOptions extends BucketOptions {
   release?: string;
   ignore?: string[];
   concurrency?: number;
+  format?: '1' | '2';
+  chunkMin?: number;
+  chunkAvg?: number;
+  chunkMax?: number;
+  chunkThreshold?: number;
+  /** `false` from `--no-compression`. */
+  compression?: boolean;
 }
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
   return parsed;
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** A byte count: `65536`, `64K`, `64KiB`, `1M`, `4MiB` (binary units). */
+function byteSize(value: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  const bytes = match && unit ? Number(match[1]) * unit : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new InvalidArgumentError('must be a positive size in bytes, e.g. 65536, 256KiB or 4MiB');
+  }
+  return bytes;
+}
+
+/**
+ * `--chunk-min/avg/max` as publisher chunking: unset sizes follow the given average (min avg/4, max 4×avg, the
+ * ratios of the defaults), or the defaults when no size is given.
+ */
+function chunkingFrom(options: Partial<PublishCommandOptions>): PatchPublisherOptions['chunking'] {
+  const { chunkMin, chunkAvg, chunkMax } = options;
+  if (chunkMin === undefined && chunkAvg === undefined && chunkMax === undefined) return undefined;
+  const avgSize = chunkAvg ?? 1024 * 1024;
+  return {
+    minSize: chunkMin ?? Math.max(1, Math.floor(avgSize / 4)),
+    avgSize,
+    maxSize: chunkMax ?? avgSize * 4,
+  };
 }
 
 /** `--min-sequence` and `--require-pointer-expiry` of `pull` and `status` (see `PatchUpdaterOptions`). */
@@ -93,9 +139,10 @@ function addBucketOptions(command: Command): Command {
     .option('--key-id <id>', 'key id stored in signatures')
     .option(
       '--pointer-ttl <seconds>',
-      'version.json expires after this many seconds (needs re-publishing)',
+      'version.json expires after this many seconds (refresh by publishing or rolling back to the current release); default 30 days when signing, none otherwise',
       positiveInteger,
     )
+    .option('--no-pointer-ttl', 'signed version.json without expiry (players then need a minimum sequence)')
     .option('--json', 'print the result as JSON');
 }
 
@@ -169,14 +216,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
     };
   };
 
-  const publisherFor = async (
-    options: BucketOptions & {
-      mode?: AddressingMode;
-      ignore?: string[];
-      concurrency?: number;
-      scanCache?: string;
-    },
-  ) => {
+  const publisherFor = async (options: BucketOptions & Partial<PublishCommandOptions>) => {
     const config: S3ClientConfig = options.endpoint
       ? {
           endpoint: options.endpoint,
@@ -202,12 +242,14 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       waitForInvalidation: options.wait ?? false,
       ...(signingKey ? { signingKey } : {}),
       ...(options.keyId ? { keyId: options.keyId } : {}),
+      ...(options.pointerTtl === false ? { pointerTtlMs: false } : {}),
       ...(options.pointerTtl ? { pointerTtlMs: options.pointerTtl * 1000 } : {}),
       scan: {
         ...(options.ignore ? { ignore: options.ignore } : {}),
         ...(options.scanCache ? { statCachePath: options.scanCache } : {}),
       },
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...publishLayout(options),
     });
     return {
       publisher,
@@ -215,6 +257,16 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         s3.destroy();
         cloudFront?.destroy();
       },
+    };
+  };
+
+  const publishLayout = (options: Partial<PublishCommandOptions>): Partial<PatchPublisherOptions> => {
+    const chunking = chunkingFrom(options);
+    return {
+      ...(options.format ? { format: options.format === '1' ? 1 : 2 } : {}),
+      ...(chunking ? { chunking } : {}),
+      ...(options.chunkThreshold ? { chunkThreshold: options.chunkThreshold } : {}),
+      ...(options.compression === false ? { compression: false } : {}),
     };
   };
 
@@ -249,7 +301,22 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         '--scan-cache <file>',
         'where to keep the scan cache (file hashes by stat data) instead of <dir>/.sgk-patch/scan-cache.json',
       )
-      .option('--concurrency <n>', 'parallel uploads', positiveInteger),
+      .option('--concurrency <n>', 'parallel uploads', positiveInteger)
+      .addOption(
+        new Option(
+          '--format <n>',
+          'release format: 2 = chunked, compressed, compact metadata (default in content mode); 1 = whole files and one manifest, for players whose updater reads only format 1',
+        ).choices(['1', '2']),
+      )
+      .option('--chunk-min <size>', 'format 2: smallest chunk (default 256KiB, or avg/4)', byteSize)
+      .option('--chunk-avg <size>', 'format 2: average chunk (default 1MiB)', byteSize)
+      .option('--chunk-max <size>', 'format 2: largest chunk (default 4MiB, or 4×avg)', byteSize)
+      .option(
+        '--chunk-threshold <size>',
+        'format 2: files at least this big are chunked, smaller ones stored whole (default: the average chunk)',
+        byteSize,
+      )
+      .option('--no-compression', 'format 2: store every chunk raw (no Brotli)'),
   ).action(async (dir: string, options: PublishCommandOptions) => {
     const { publisher, close } = await publisherFor(options);
     const bar = progressBar();
@@ -297,8 +364,11 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         {
           uploaded: result.dryRun
             ? 'nothing (dry run)'
-            : `${result.uploadedFiles} objects, ${formatBytes(result.uploadedBytes)}`,
+            : result.chunked
+              ? `${result.chunked.uploadedChunks} chunks, ${formatBytes(result.chunked.uploadedBytes)} sent for ${formatBytes(result.chunked.uploadedRawBytes)} of content`
+              : `${result.uploadedFiles} objects, ${formatBytes(result.uploadedBytes)}`,
         },
+        { format: result.pointer.formatVersion },
         { manifest: `s3://${options.bucket}/${result.manifestKey}` },
         { invalidation: result.invalidationId ?? '-' },
       );

@@ -1,0 +1,48 @@
+import { throwIfAborted } from './errors.js';
+
+/**
+ * Runs `task` for every item, at most `concurrency` at once, and returns only once none is running. On the first
+ * failure no further task starts and the running ones are told to stop through the signal they receive; the
+ * first failure is then thrown. So a failed download leaves no request still writing into the staging folder
+ * after the update has reported its error and released the install lock.
+ *
+ * @throws the first error a task threw, or `PatchError` `ABORTED` when `signal` aborts.
+ * @example
+ * ```ts
+ * await runBoundedTasks(urls, 4, signal, async (url, taskSignal) => {
+ *   await fetch(url, { signal: taskSignal });
+ * });
+ * ```
+ */
+export async function runBoundedTasks<T>(
+  items: readonly T[],
+  concurrency: number,
+  signal: AbortSignal | undefined,
+  task: (item: T, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  throwIfAborted(signal);
+  const controller = new AbortController();
+  const forward = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', forward, { once: true });
+  let failure: { error: unknown } | undefined;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!controller.signal.aborted && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await task(item, controller.signal);
+      } catch (error) {
+        failure ??= { error };
+        controller.abort(error);
+      }
+    }
+  };
+  try {
+    const workers = Math.max(1, Math.min(Math.floor(concurrency), items.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    signal?.removeEventListener('abort', forward);
+  }
+  if (failure) throw failure.error;
+  throwIfAborted(signal);
+}
