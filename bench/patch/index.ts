@@ -330,6 +330,9 @@ async function benchEndToEnd(work: string, format: 1 | 2): Promise<EndToEndFigur
       `(target 1.00 for file bytes; plan said ${second.plan.uploadBytes} bytes to upload, updater fetched ${pulled.bytesFetched})`,
     );
     console.log(
+      `One 2 KiB file of ${FILES} changed: the update fetched ${oneFileFetched} bytes (pointer + metadata + content)`,
+    );
+    console.log(
       `\n4. (format ${format}) Wall time through the local stack (s3rver + CDN route), ${FILES} small files`,
     );
     table([
