@@ -1,5 +1,10 @@
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ChunkingParameters, chunkBytes } from './chunker.js';
+import { type ChunkingParameters, chunkBytes, chunkFile, nextCut } from './chunker.js';
 
 /** Deterministic pseudo-random bytes, four at a time (fast enough for tens of MiB). */
 function seeded(seed: number, length: number): Uint8Array {
@@ -88,5 +93,104 @@ describe('content-defined chunking', () => {
     expect(() => chunkBytes(new Uint8Array(1), { minSize: 10, avgSize: 5, maxSize: 20 })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTIONS' }),
     );
+  });
+});
+
+/** The plain byte-by-byte FastCDC loop the chunker must agree with (the documented definition of a cut). */
+function referenceCut(data: Uint8Array, start: number, end: number, parameters: ChunkingParameters): number {
+  const available = end - start;
+  if (available <= parameters.minSize) return available;
+  const limit = Math.min(available, parameters.maxSize);
+  const normal = Math.min(limit, parameters.avgSize);
+  const bits = Math.round(Math.log2(parameters.avgSize));
+  const mask = (n: number): number => (0xffffffff << (32 - Math.max(1, Math.min(31, n)))) | 0;
+  let hash = 0;
+  for (let index = start + parameters.minSize; index < start + limit; index++) {
+    hash = ((hash << 1) + (GEAR_FOR_TESTS[data[index] as number] as number)) | 0;
+    const strict = index < start + normal;
+    if ((hash & mask(strict ? bits + 2 : bits - 2)) === 0) return index - start + 1;
+  }
+  return limit;
+}
+
+const GEAR_FOR_TESTS = Int32Array.from({ length: 256 }, (_, index) =>
+  createHash('sha256').update(`sgk-gear-${index}`).digest().readInt32LE(0),
+);
+
+describe('cut points', () => {
+  it('are exactly those of the byte-by-byte FastCDC loop, for any data, sizes and start (seeded)', () => {
+    const parametersArb = fc
+      .tuple(
+        fc.integer({ min: 1, max: 4096 }),
+        fc.integer({ min: 0, max: 4096 }),
+        fc.integer({ min: 0, max: 8192 }),
+      )
+      .map(([minSize, extraAvg, extraMax]) => ({
+        minSize,
+        avgSize: minSize + extraAvg,
+        maxSize: minSize + extraAvg + extraMax,
+      }));
+    fc.assert(
+      fc.property(
+        parametersArb,
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 64 }),
+        (parameters, length, seed, start) => {
+          // Low-entropy data as well: long zero runs make the gear hash hit (or miss) the masks in bursts.
+          const data = seed % 3 === 0 ? seeded(seed, length).map((byte) => byte & 3) : seeded(seed, length);
+          const from = Math.min(start, data.length);
+          expect(nextCut(data, from, data.length, parameters)).toBe(
+            referenceCut(data, from, data.length, parameters),
+          );
+        },
+      ),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+});
+
+describe('chunkFile', () => {
+  it.each([0, 1, SMALL.minSize, SMALL.maxSize - 1, SMALL.maxSize + 1, 3 * 1024 * 1024 + 7])(
+    'finds the chunks and hashes of chunkBytes for a %i-byte file',
+    async (size) => {
+      const folder = await mkdtemp(join(tmpdir(), 'sgk-chunker-'));
+      try {
+        const data = seeded(size + 11, size);
+        await writeFile(join(folder, 'f'), data);
+
+        const result = await chunkFile(join(folder, 'f'), { parameters: SMALL, wholeFileHash: true });
+
+        expect(result).toEqual({
+          size,
+          chunks: chunkBytes(data, SMALL),
+          sha256: createHash('sha256').update(data).digest('hex'),
+        });
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('stops with ABORTED and leaves no digest running', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sgk-chunker-'));
+    try {
+      await writeFile(join(folder, 'f'), seeded(9, 2 * 1024 * 1024));
+      const controller = new AbortController();
+      let chunks = 0;
+
+      const error = await chunkFile(join(folder, 'f'), {
+        parameters: { minSize: 1024, avgSize: 2048, maxSize: 4096 },
+        signal: controller.signal,
+        onBytes: () => {
+          chunks += 1;
+          if (chunks === 3) controller.abort();
+        },
+      }).catch((caught: unknown) => caught);
+
+      expect(error).toMatchObject({ code: 'ABORTED' });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { PatchError, throwIfAborted } from './errors.js';
 
@@ -94,6 +94,9 @@ export function assertChunkingParameters(parameters: ChunkingParameters): void {
  * Length of the chunk that starts at `start` in `data[start, end)`, FastCDC style: no hashing below `minSize`,
  * the strict mask up to `avgSize`, the loose mask up to `maxSize`. When the data ends before a cut, the rest is
  * one chunk (the caller passes the end of the file only once it has read it).
+ *
+ * The cut is the first byte where the gear hash has no bit of the mask set, checked after every byte: the
+ * boundaries are exactly those of the plain byte-by-byte FastCDC loop, only computed faster.
  */
 export function nextCut(
   data: Uint8Array,
@@ -106,20 +109,43 @@ export function nextCut(
   const limit = Math.min(available, parameters.maxSize);
   const normal = Math.min(limit, parameters.avgSize);
   const { small, large } = masksFor(parameters.avgSize);
+  const hashFrom = start + parameters.minSize;
+  const normalEnd = start + normal;
+  const strict = findCut(data, hashFrom, hashFrom, normalEnd, small);
+  if (strict >= 0) return strict - start;
+  // The gear hash only depends on the last 32 bytes, so the loose scan rebuilds it from there instead of
+  // carrying it over.
+  const loose = findCut(data, Math.max(hashFrom, normalEnd - 32), normalEnd, start + limit, large);
+  return loose >= 0 ? loose - start : limit;
+}
+
+/**
+ * Rolls the gear hash over `data[hashFrom, from)` without looking for a cut, then over `data[from, to)`, and
+ * returns the index just after the first byte where `hash & mask` is 0, or -1. Unrolled four times: the loop
+ * overhead, not the hash, dominates a byte-at-a-time loop in V8 (about 1.3× faster on 1 MiB chunks).
+ */
+function findCut(data: Uint8Array, hashFrom: number, from: number, to: number, mask: number): number {
   const gear = GEAR;
   let hash = 0;
-  let index = start + parameters.minSize;
-  const normalEnd = start + normal;
-  for (; index < normalEnd; index++) {
+  for (let index = hashFrom; index < from; index++) {
     hash = ((hash << 1) + (gear[data[index] as number] as number)) | 0;
-    if ((hash & small) === 0) return index - start + 1;
   }
-  const limitEnd = start + limit;
-  for (; index < limitEnd; index++) {
+  let index = from;
+  for (const unrolledEnd = to - 3; index < unrolledEnd; index += 4) {
     hash = ((hash << 1) + (gear[data[index] as number] as number)) | 0;
-    if ((hash & large) === 0) return index - start + 1;
+    if ((hash & mask) === 0) return index + 1;
+    hash = ((hash << 1) + (gear[data[index + 1] as number] as number)) | 0;
+    if ((hash & mask) === 0) return index + 2;
+    hash = ((hash << 1) + (gear[data[index + 2] as number] as number)) | 0;
+    if ((hash & mask) === 0) return index + 3;
+    hash = ((hash << 1) + (gear[data[index + 3] as number] as number)) | 0;
+    if ((hash & mask) === 0) return index + 4;
   }
-  return limit;
+  for (; index < to; index++) {
+    hash = ((hash << 1) + (gear[data[index] as number] as number)) | 0;
+    if ((hash & mask) === 0) return index + 1;
+  }
+  return -1;
 }
 
 /**
@@ -159,11 +185,57 @@ export interface ChunkedFile {
 const CHUNK_READ_BYTES = 4 * 1024 * 1024;
 
 /**
- * Cuts a file into content-defined chunks while streaming it (memory: `maxSize` + 4 MiB), hashing each chunk
- * with SHA-256, and optionally the whole file as well.
+ * Chunk digests {@link chunkFile} keeps running on libuv's thread pool at once. Each holds a copy of its chunk
+ * (at most `maxSize`), so this bounds the extra memory; three keep a core busy hashing while the main thread
+ * rolls the gear hash, and leave a pool thread (four by default) free for the next file read.
+ */
+const DIGESTS_IN_FLIGHT = 3;
+
+/** Lower-case hex of a digest. */
+function hex(digest: ArrayBuffer): string {
+  return Buffer.from(digest).toString('hex');
+}
+
+/**
+ * Hashes chunks with SHA-256 on libuv's thread pool (`crypto.subtle.digest` copies the bytes when called, so
+ * the caller may reuse its buffer at once) and keeps their order; at most {@link DIGESTS_IN_FLIGHT} run at once.
+ */
+class ChunkDigests {
+  private readonly running: Array<Promise<void>> = [];
+  readonly chunks: FileChunk[] = [];
+
+  async add(offset: number, bytes: Uint8Array): Promise<void> {
+    const chunk: FileChunk = { offset, size: bytes.length, sha256: '' };
+    this.chunks.push(chunk);
+    this.running.push(
+      webcrypto.subtle.digest('SHA-256', bytes).then((digest) => {
+        chunk.sha256 = hex(digest);
+      }),
+    );
+    if (this.running.length >= DIGESTS_IN_FLIGHT) await this.running.shift();
+  }
+
+  /** Waits for every digest; `chunks` is complete afterwards. */
+  async finish(): Promise<FileChunk[]> {
+    await Promise.all(this.running.splice(0));
+    return this.chunks;
+  }
+
+  /** Waits for the digests still running, ignoring their outcome (before giving up on an error). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.running.splice(0));
+  }
+}
+
+/**
+ * Cuts a file into content-defined chunks while streaming it (memory: `maxSize` + 4 MiB for reading, plus up to
+ * three chunks being hashed), hashing each chunk with SHA-256, and optionally the whole file as well.
  *
- * @param options.wholeFileHash - also compute the file's SHA-256 (one more hashing pass over the bytes).
- * @throws {PatchError} `INVALID_OPTIONS`, `ABORTED`; file system errors as they are.
+ * Throughput: the gear hash runs on the calling thread while the chunk digests run on libuv's thread pool, so
+ * with two cores a file is cut at about the speed of the slower of the two, not of their sum.
+ *
+ * @param options.wholeFileHash - also compute the file's SHA-256 (one more hashing pass, on the calling thread).
+ * @throws {PatchError} `INVALID_OPTIONS`, `ABORTED` (checked between chunks); file system errors as they are.
  * @example
  * ```ts
  * import { chunkFile } from 'serverless-game-kit/patch';
@@ -186,7 +258,7 @@ export async function chunkFile(
   const whole = options.wholeFileHash ? createHash('sha256') : undefined;
   const buffer = Buffer.allocUnsafe(parameters.maxSize + CHUNK_READ_BYTES);
   const handle = await open(path, 'r');
-  const chunks: FileChunk[] = [];
+  const digests = new ChunkDigests();
   let fileOffset = 0; // file offset of buffer[0]
   let length = 0; // valid bytes in the buffer
   let position = 0; // start of the next chunk in the buffer
@@ -211,20 +283,21 @@ export async function chunkFile(
             length += bytesRead;
           }
         }
-        throwIfAborted(options.signal);
       }
+      throwIfAborted(options.signal);
       if (position >= length) break;
       const size = nextCut(buffer, position, length, parameters);
-      const sha256 = createHash('sha256')
-        .update(buffer.subarray(position, position + size))
-        .digest('hex');
-      chunks.push({ offset: fileOffset + position, size, sha256 });
+      await digests.add(fileOffset + position, buffer.subarray(position, position + size));
       position += size;
       options.onBytes?.(size);
     }
+    const chunks = await digests.finish();
+    const size = fileOffset + length;
+    return whole ? { size, chunks, sha256: whole.digest('hex') } : { size, chunks };
+  } catch (error) {
+    await digests.settle();
+    throw error;
   } finally {
     await handle.close();
   }
-  const size = fileOffset + length;
-  return whole ? { size, chunks, sha256: whole.digest('hex') } : { size, chunks };
 }

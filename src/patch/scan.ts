@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import picomatch from 'picomatch';
 import { PatchError, throwIfAborted } from './errors.js';
@@ -60,11 +60,35 @@ export function defaultStatCachePath(dir: string): string {
   return join(resolve(dir), STATE_DIR_NAME, 'scan-cache.json');
 }
 
+/** A file of the walk whose stat data did not match the cache: it is hashed. */
 interface Candidate {
   relative: string;
   path: string;
   absolutePath: string;
   info: Stats;
+}
+
+/** ASCII names without upper case letters nor a trailing dot or space are their own collision key. */
+const OWN_COLLISION_KEY = /^[\x20-\x40\x5b-\x7e]*[\x21-\x2d\x2f-\x40\x5b-\x7e]$/;
+
+/** One segment of `collisionKey` (see `paths.ts`): NFC, lower case, trailing dots and spaces removed. */
+function segmentCollisionKey(name: string): string {
+  if (OWN_COLLISION_KEY.test(name)) return name;
+  return name
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[. ]+$/, '');
+}
+
+/**
+ * `findPathCollisions(relatives)` without its cost on the common tree that has no collision: the keys were built
+ * during the walk, and paths can only collide when two keys are equal or a folder's key is also a file's key.
+ * Only then is the full check run (same result, same order).
+ */
+function collisionsOf(relatives: string[], fileKeys: string[], folderKeys: string[]): string[][] {
+  const seen = new Set<string>(fileKeys);
+  const suspect = seen.size !== fileKeys.length || folderKeys.some((key) => seen.has(key));
+  return suspect ? findPathCollisions(relatives) : [];
 }
 
 /**
@@ -88,13 +112,25 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
   const cachePath = options.statCachePath === undefined ? defaultStatCachePath(root) : options.statCachePath;
   const cache = cachePath === false ? StatCache.memory() : await StatCache.load(cachePath);
   const skipped: ScanResult['skipped'] = [];
-  const candidates: Candidate[] = [];
+
+  const folderKeys: string[] = [];
+  // Per file found, in walk order: its relative path and collision key (kept apart from the results, so that
+  // the walk retains no `Stats` object of an unchanged file: they die young and cost the garbage collector
+  // nothing).
+  const relatives: string[] = [];
+  const fileKeys: string[] = [];
+  const scanned: ScannedFile[] = [];
+  const toHash: Candidate[] = [];
 
   // The walk uses synchronous readdir/stat: a few microseconds each, where the promise versions cost a
-  // thread-pool round trip per call. A re-scan of an unchanged tree is little more than these calls.
-  const walk = (relativeDir: string): void => {
+  // thread-pool round trip per call. A re-scan of an unchanged tree is little more than these calls (one
+  // `readdir` per folder, one `stat` per file); cache hits are settled right here, without a task per file.
+  const walk = (relativeDir: string, folderKey: string): void => {
     throwIfAborted(options.signal);
     const absoluteDir = relativeDir === '' ? root : join(root, relativeDir);
+    const dirPrefix = absoluteDir.endsWith(sep) ? absoluteDir : absoluteDir + sep;
+    const relativePrefix = relativeDir === '' ? '' : `${relativeDir}/`;
+    const keyPrefix = relativeDir === '' ? '' : `${folderKey}/`;
     let entries: Dirent[];
     try {
       entries = readdirSync(absoluteDir, { withFileTypes: true });
@@ -104,9 +140,9 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
       }
       throw error;
     }
-    const subfolders: string[] = [];
+    const subfolders: Array<[relative: string, key: string]> = [];
     for (const entry of entries) {
-      const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
+      const relative = relativePrefix + entry.name;
       const path = toManifestPath(relative);
       if (ignore(path)) continue;
       const reason = unsafeSegmentReason(entry.name.normalize('NFC'));
@@ -114,15 +150,16 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
         skipped.push({ path, reason: `unsafe name: it ${reason}` });
         continue;
       }
+      const collisionKey = keyPrefix + segmentCollisionKey(entry.name);
       if (entry.isDirectory()) {
-        subfolders.push(relative);
+        subfolders.push([relative, collisionKey]);
         continue;
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) {
         skipped.push({ path, reason: 'not a regular file' });
         continue;
       }
-      const absolutePath = join(absoluteDir, entry.name);
+      const absolutePath = dirPrefix + entry.name;
       const info = statSync(absolutePath);
       if (info.isDirectory()) {
         skipped.push({ path, reason: 'symbolic link to a folder (not followed)' });
@@ -132,41 +169,29 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
         skipped.push({ path, reason: 'not a regular file' });
         continue;
       }
-      candidates.push({ relative, path, absolutePath, info });
+      relatives.push(relative);
+      fileKeys.push(collisionKey);
+      const sha256 = cache.lookup(relative, info);
+      if (sha256 === undefined) toHash.push({ relative, path, absolutePath, info });
+      else scanned.push({ path, absolutePath, size: info.size, sha256, mtimeMs: info.mtimeMs });
     }
-    for (const subfolder of subfolders) walk(subfolder);
+    for (const [subfolder, key] of subfolders) {
+      folderKeys.push(key);
+      walk(subfolder, key);
+    }
   };
-  walk('');
+  walk('', '');
 
-  const collisions = findPathCollisions(candidates.map((candidate) => candidate.relative));
-  const scanned: ScannedFile[] = [];
-  const toHash: Candidate[] = [];
-  let cachedFiles = 0;
+  const collisions = collisionsOf(relatives, fileKeys, folderKeys);
+  const cachedFiles = scanned.length;
   let done = 0;
   let doneBytes = 0;
   const report = (size: number): void => {
     done += 1;
     doneBytes += size;
-    options.onProgress?.({ files: done, totalFiles: candidates.length, bytes: doneBytes });
+    options.onProgress?.({ files: done, totalFiles: relatives.length, bytes: doneBytes });
   };
-  // Cache hits are settled right here, without a task per file: an unchanged tree costs a stat per file.
-  for (const candidate of candidates) {
-    const sha256 = cache.lookup(candidate.relative, candidate.info);
-    if (sha256 === undefined) {
-      toHash.push(candidate);
-      continue;
-    }
-    cachedFiles += 1;
-    const size = candidate.info.size;
-    scanned.push({
-      path: candidate.path,
-      absolutePath: candidate.absolutePath,
-      size,
-      sha256,
-      mtimeMs: candidate.info.mtimeMs,
-    });
-    report(size);
-  }
+  if (options.onProgress) for (const file of scanned) report(file.size);
 
   const limit = pLimit(options.concurrency ?? 4);
   let hashedFiles = 0;

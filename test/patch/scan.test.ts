@@ -3,6 +3,7 @@ import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HASH_READ_BYTES, hashFile } from '../../src/patch/hash.js';
+import { findPathCollisions } from '../../src/patch/paths.js';
 import { scanDirectory } from '../../src/patch/scan.js';
 import { seededBytes, temporaryFolder, writeTree } from './support.js';
 
@@ -85,6 +86,61 @@ describe('scanDirectory', () => {
     const rescan = await scanDirectory(root);
 
     expect(rescan.hashedFiles).toBe(1);
+  });
+
+  it('reports the collisions findPathCollisions finds: case, trailing dots, a file where a folder is', async () => {
+    const root = await temporaryFolder();
+    const paths = [
+      'Data/A.pak',
+      'data/a.pak',
+      'notes.txt',
+      'notes.txt.',
+      'Maps',
+      'maps/one.map',
+      'maps/two.map',
+    ];
+    await writeTree(root, Object.fromEntries(paths.map((path) => [path, path])));
+
+    const scan = await scanDirectory(root);
+
+    const sorted = (groups: string[][]): string[] => groups.map((group) => group.join(' = ')).sort();
+    expect(sorted(scan.collisions)).toEqual(sorted(findPathCollisions(paths)));
+    expect(scan.collisions).toEqual(
+      expect.arrayContaining([
+        ['Data/A.pak', 'data/a.pak'],
+        ['notes.txt', 'notes.txt.'],
+        ['Maps', 'maps/one.map'],
+        ['Maps', 'maps/two.map'],
+      ]),
+    );
+    expect(scan.collisions).toHaveLength(4);
+  });
+
+  it('reports no collision for names that only look alike', async () => {
+    const root = await temporaryFolder();
+    await writeTree(root, { 'a/b.txt': '1', 'a.b/txt': '2', 'ab.txt': '3', 'a b.txt': '4', '가/x': '5' });
+
+    expect((await scanDirectory(root)).collisions).toEqual([]);
+  });
+
+  it('keeps every cache hit when files are looked up in another order, and re-reads only changed files', async () => {
+    const root = await temporaryFolder();
+    const files = Object.fromEntries(
+      Array.from({ length: 30 }, (_, index) => [`d${index % 3}/f${index}`, `${index}`]),
+    );
+    await writeTree(root, files);
+    await age(root, Object.keys(files));
+    await scanDirectory(root);
+    await writeFile(join(root, 'd1/f4'), 'changed');
+    await writeTree(root, { 'd0/new': 'new' });
+    await age(root, ['d1/f4', 'd0/new']);
+
+    const second = await scanDirectory(root);
+    const third = await scanDirectory(root);
+
+    expect([second.hashedFiles, second.cachedFiles]).toEqual([2, 29]);
+    expect([third.hashedFiles, third.cachedFiles]).toEqual([0, 31]);
+    expect(third.files.get('d1/f4')?.sha256).toBe(createHash('sha256').update('changed').digest('hex'));
   });
 
   it('works without a stat cache', async () => {
