@@ -2,7 +2,7 @@
  * `QuizRoom`: a player's connection to a quiz room, for browsers and Node (isomorphic-ws). Browser-safe.
  */
 import IsomorphicWebSocket from 'isomorphic-ws';
-import { type BackoffOptions, reconnectDelay } from './backoff.js';
+import { type BackoffOptions, type Timers, backoffDelay, globalTimers } from '../core/backoff.js';
 import { QuizCloseCode } from './close-codes.js';
 import { QuizError } from './errors.js';
 import {
@@ -30,11 +30,8 @@ export interface WebSocketLike {
 /** A `WebSocket` constructor (the browser's, `ws`, or a test double); `protocols` fill `Sec-WebSocket-Protocol`. */
 export type WebSocketConstructor = new (url: string, protocols?: string[]) => WebSocketLike;
 
-/** Timer functions, injectable for tests with fake time. */
-export interface QuizTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** Timer functions, injectable for tests with fake time (the kit's one timer contract). */
+export type QuizTimers = Timers;
 
 /** Where the room's connection stands. */
 export type QuizRoomStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -123,11 +120,6 @@ const PLAYER_KEY = /^[A-Za-z0-9_-]{16,128}$/;
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Spread of the round-end `sync`, so a whole room does not ask at the same millisecond. */
 const ROUND_END_JITTER_MS = 1_500;
-
-const defaultTimers: QuizTimers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
-};
 
 function randomPlayerKey(): string {
   const bytes = new Uint8Array(24);
@@ -242,7 +234,7 @@ export class QuizRoom {
   private constructor(options: QuizRoomOptions) {
     this.#options = options;
     this.#settings = resolveSettings(options);
-    this.#timers = options.timers ?? defaultTimers;
+    this.#timers = options.timers ?? globalTimers;
     this.#random = options.random ?? Math.random;
     this.#WebSocket = options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
     this.#playerKey = options.playerKey ?? randomPlayerKey();
@@ -727,7 +719,7 @@ export class QuizRoom {
       return;
     }
     this.#attempt++;
-    const delayMs = reconnectDelay(this.#attempt, reconnect, this.#random);
+    const delayMs = backoffDelay(this.#attempt, reconnect, this.#random);
     this.#reconnecting.emit({ attempt: this.#attempt, delayMs, code });
     this.#setTimer('reconnect', delayMs, () => void this.#connect());
   }

@@ -14,7 +14,7 @@ export type {
   WebSocketLike,
 } from './client.js';
 export { QuizCloseCode } from './close-codes.js';
-export { reconnectDelay } from './backoff.js';
+export { backoffDelay, reconnectDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { createSignal } from './signal.js';
 export type { Signal } from './signal.js';
