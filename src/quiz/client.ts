@@ -15,7 +15,7 @@ import {
   type ServerEvent,
   parseServerFrame,
 } from './protocol.js';
-import { createSignal } from './signal.js';
+import { createSignal } from '../core/signal.js';
 import { quizSubprotocols } from './subprotocol.js';
 import { applyChat, applyPresence } from './state-reducer.js';
 
@@ -295,7 +295,7 @@ export class QuizRoom {
    * ```
    */
   onState(listener: (state: QuizState) => void): () => void {
-    return this.#state.add(listener);
+    return this.#state.subscribe(listener);
   }
 
   /**
@@ -308,7 +308,7 @@ export class QuizRoom {
    * ```
    */
   onChat(listener: (chat: ChatEvent) => void): () => void {
-    return this.#chat.add(listener);
+    return this.#chat.subscribe(listener);
   }
 
   /**
@@ -321,7 +321,7 @@ export class QuizRoom {
    * ```
    */
   onCorrect(listener: (correct: CorrectEvent) => void): () => void {
-    return this.#correct.add(listener);
+    return this.#correct.subscribe(listener);
   }
 
   /**
@@ -334,7 +334,7 @@ export class QuizRoom {
    * ```
    */
   onPresence(listener: (presence: PresenceEvent) => void): () => void {
-    return this.#presence.add(listener);
+    return this.#presence.subscribe(listener);
   }
 
   /**
@@ -348,7 +348,7 @@ export class QuizRoom {
    * ```
    */
   onError(listener: (error: ErrorEvent) => void): () => void {
-    return this.#error.add(listener);
+    return this.#error.subscribe(listener);
   }
 
   /**
@@ -363,7 +363,7 @@ export class QuizRoom {
    * ```
    */
   onLeave(listener: (event: LeaveEvent) => void): () => void {
-    return this.#leave.add(listener);
+    return this.#leave.subscribe(listener);
   }
 
   /**
@@ -376,7 +376,7 @@ export class QuizRoom {
    * ```
    */
   onStatus(listener: (status: QuizRoomStatus) => void): () => void {
-    return this.#status.add(listener);
+    return this.#status.subscribe(listener);
   }
 
   /**
@@ -389,7 +389,7 @@ export class QuizRoom {
    * ```
    */
   onReconnecting(listener: (event: ReconnectingEvent) => void): () => void {
-    return this.#reconnecting.add(listener);
+    return this.#reconnecting.subscribe(listener);
   }
 
   /**
