@@ -26,7 +26,7 @@ import { handleConnect } from './socket/routes/connect.js';
 import type { RouteDeps } from './socket/routes/deps.js';
 import { handleDisconnect } from './socket/routes/disconnect.js';
 import { handleMessage } from './socket/routes/message.js';
-import { type QuizLogEntry, type QuizSocketHandlerOptions, resolveSocketSettings } from './socket-options.js';
+import { type QuizSocketHandlerOptions, resolveQuizLog, resolveSocketSettings } from './socket-options.js';
 
 export type { QuizSocketEvent, QuizSocketHandler, QuizSocketResult } from './socket/event.js';
 
@@ -98,11 +98,7 @@ function eventKind(context: RequestContext): string {
 function wireRoutes(options: QuizSocketHandlerOptions): RouteDeps {
   const settings = resolveSocketSettings(options);
   const rules: QuizRules = resolveQuizRules(options.rules);
-  const log =
-    options.log ??
-    ((entry: QuizLogEntry) => {
-      if (entry.level !== 'info') console.error(`[quiz] ${entry.level}: ${entry.message}`, entry.error ?? '');
-    });
+  const log = resolveQuizLog(options);
   const dictionary = createDictionarySource(options);
   const documents =
     options.documentClient ??

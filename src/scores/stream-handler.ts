@@ -1,10 +1,11 @@
 import type { DynamoDBBatchItemFailure, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Logger } from '../core/logger.js';
 import { AggregateWriter, type ItemEntry, type ItemWork, laneId } from './aggregate-writer.js';
 import { ScoresError } from './errors.js';
 import {
-  defaultScoresLogger,
   type DynamoDbClientOption,
   resolveDynamoDbClient,
+  resolveScoresLogger,
   type ScoresLogger,
 } from './handler-support.js';
 import { rankDeltas } from './rank-histogram.js';
@@ -90,7 +91,8 @@ export interface ScoreStreamHandlerOptions extends DynamoDbClientOption {
   onSummary?: (summary: ScoreStreamSummary) => void;
   /** Clock in epoch milliseconds; default `Date.now`. */
   now?: () => number;
-  logger?: ScoresLogger;
+  /** Where failures are logged (`console`, a Powertools `Logger`, …); default `console`, warnings and errors. */
+  logger?: Logger | ScoresLogger;
 }
 
 /**
@@ -136,7 +138,7 @@ export function createScoreStreamHandler(
   }
   const dynamodb = resolveDynamoDbClient(options);
   const now = options.now ?? Date.now;
-  const log = options.logger ?? defaultScoresLogger;
+  const log = resolveScoresLogger(options.logger);
   const reportInvalid = options.reportInvalidRecords ?? true;
   const withRanks = options.rankHistogram ?? true;
 
@@ -152,8 +154,9 @@ export function createScoreStreamHandler(
       else if (classified.kind === 'ignored') summary.ignored += 1;
       else {
         summary.invalid += 1;
-        log(
+        log.warn(
           `scores stream: invalid record ${classified.sequenceNumber || '(no sequence number)'}: ${classified.reason}`,
+          { sequenceNumber: classified.sequenceNumber, reason: classified.reason },
         );
         if (reportInvalid) failures.add(classified.sequenceNumber);
         const padded = padSequenceNumber(classified.sequenceNumber);
@@ -172,7 +175,7 @@ export function createScoreStreamHandler(
         : laneResolver(event, checkpoint, reportInvalid ? invalidSequences : []);
     summary.checkpoint = lanes.kind === 'refused' ? 'shard' : lanes.kind;
     if (lanes.kind === 'refused') {
-      log(
+      log.error(
         'scores stream: the event names no shard (checkpoint "shard" needs a tumbling window); retrying it whole',
       );
       for (const record of records) failures.add(record.dynamodb?.SequenceNumber ?? '');
