@@ -101,6 +101,7 @@ function wireRoutes(options: QuizSocketHandlerOptions): RouteDeps {
   const log = resolveQuizLog(options);
   const dictionary = createDictionarySource(options);
   const documents =
+    options.dynamoDBDocumentClient ??
     options.documentClient ??
     DynamoDBDocumentClient.from(options.dynamoDBClient ?? new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
@@ -109,7 +110,7 @@ function wireRoutes(options: QuizSocketHandlerOptions): RouteDeps {
   const connections = new ConnectionCache(store);
   const posts = new BroadcasterPool({
     ...(options.managementEndpoint === undefined ? {} : { managementEndpoint: options.managementEndpoint }),
-    ...(options.managementClient === undefined ? {} : { managementClient: options.managementClient }),
+    ...managementClientOption(options),
     concurrency: settings.broadcastConcurrency,
     onGone: async (connectionId) => {
       connections.drop(connectionId);
@@ -168,4 +169,12 @@ async function failed(
     return { statusCode: 500 };
   }
   return refuse(500, 'INTERNAL', 'The server could not handle the request.');
+}
+
+/** The management client the options name, under the new name or the deprecated one. */
+function managementClientOption(options: QuizSocketHandlerOptions): {
+  managementClient?: NonNullable<QuizSocketHandlerOptions['managementClient']>;
+} {
+  const client = options.apiGatewayManagementApiClient ?? options.managementClient;
+  return client === undefined ? {} : { managementClient: client };
 }

@@ -68,6 +68,8 @@ export interface QuizSocketHandlerOptions {
   /** Table and index names; defaults in {@link DEFAULT_QUIZ_TABLE_NAMES}. */
   tables?: Partial<QuizTableNames>;
   /** Document client for the tables (never destroyed). Default: built from `dynamoDBClient`. */
+  dynamoDBDocumentClient?: DynamoDBDocumentClient;
+  /** @deprecated Use `dynamoDBDocumentClient`; ignored when `dynamoDBDocumentClient` is given. */
   documentClient?: DynamoDBDocumentClient;
   /** DynamoDB client to wrap (never destroyed). Default: `new DynamoDBClient({})`. */
   dynamoDBClient?: DynamoDBClient;
@@ -76,7 +78,10 @@ export interface QuizSocketHandlerOptions {
    * local stack's `env.endpoints.connections`). Default: `https://${domainName}/${stage}` of each event.
    */
   managementEndpoint?: string;
-  /** A management client, or a factory given the endpoint (called once per endpoint). */
+  /** A management API client, or a factory given the endpoint (called once per endpoint). */
+  apiGatewayManagementApiClient?:
+    ApiGatewayManagementApiClient | ((endpoint: string) => ApiGatewayManagementApiClient);
+  /** @deprecated Use `apiGatewayManagementApiClient`; ignored when `apiGatewayManagementApiClient` is given. */
   managementClient?: ApiGatewayManagementApiClient | ((endpoint: string) => ApiGatewayManagementApiClient);
   /** The answers; validated at factory time. Default: the bundled pack of 1,948 nouns. */
   words?: readonly string[];

@@ -46,6 +46,8 @@ export function resolveScoresLogger(logger: Logger | ScoresLogger | undefined): 
 /** Options every scores handler takes for its DynamoDB client. */
 export interface DynamoDbClientOption {
   /** The client to use; default: `new DynamoDBClient({})` (region and credentials from the Lambda environment). Never destroyed by the handler. */
+  dynamoDBClient?: DynamoDBClient;
+  /** @deprecated Use `dynamoDBClient`; ignored when `dynamoDBClient` is given. */
   dynamodb?: DynamoDBClient;
 }
 
@@ -58,13 +60,14 @@ export interface DynamoDbClientOption {
  * ```
  */
 export function resolveDynamoDbClient(options: DynamoDbClientOption): DynamoDBClient {
-  if (options.dynamodb !== undefined && typeof (options.dynamodb as { send?: unknown }).send !== 'function') {
+  const client = options.dynamoDBClient ?? options.dynamodb;
+  if (client !== undefined && typeof (client as { send?: unknown }).send !== 'function') {
     throw new ScoresError(
       'INVALID_OPTIONS',
-      'dynamodb must be a DynamoDBClient from @aws-sdk/client-dynamodb.',
+      'dynamoDBClient must be a DynamoDBClient from @aws-sdk/client-dynamodb.',
     );
   }
-  return options.dynamodb ?? new DynamoDBClient({});
+  return client ?? new DynamoDBClient({});
 }
 
 /**
