@@ -32,7 +32,7 @@ export interface InstalledFile {
  */
 export async function publishSamplePatch(stack: LocalStack, terminal: Terminal): Promise<PublishResult> {
   const publisher = new PatchPublisher({
-    s3: stack.clients.s3,
+    s3Client: stack.clients.s3,
     bucket: LOCAL_GAME.cdnBucket,
     prefix: LOCAL_GAME.patchPrefix,
     // That folder is part of the repository: keep the publisher's stat cache out of it.

@@ -10,7 +10,7 @@ const [build, install] = await Promise.all([
 ]);
 await writeFile(join(build, 'level1.json'), JSON.stringify({ enemies: 3 }));
 const stack = await startLocalStack({ buckets: ['game'], http: { cdn: { bucket: 'game' } }, log: () => {} });
-const publisher = new PatchPublisher({ s3: stack.clients.s3, bucket: 'game', prefix: 'update' });
+const publisher = new PatchPublisher({ s3Client: stack.clients.s3, bucket: 'game', prefix: 'update' });
 await publisher.scan(build);
 console.log(await publisher.publish()); // uploads what changed, then the manifest, then version.json
 const updater = new PatchUpdater({ cdnUrl: stack.endpoints.cdn!, prefix: 'update', installDir: install });

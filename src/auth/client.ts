@@ -13,7 +13,8 @@ import {
   parseSession,
   serializeSession,
 } from './session-storage.js';
-import { type Subscribe, createSignal } from './signal.js';
+import { createSignal } from '../core/signal.js';
+import type { Subscribe } from './signal.js';
 import type { KakaoAuthResponse } from './types.js';
 
 /** Options of {@link KakaoCognitoAuth}. */
@@ -152,10 +153,10 @@ export class KakaoCognitoAuth {
   #generation = 0;
   #refreshing: Promise<AwsCredentialIdentity> | undefined;
 
-  readonly #signedIn = createSignal<[AuthSession]>();
-  readonly #refreshed = createSignal<[AuthSession]>();
-  readonly #expired = createSignal<[SessionExpiredError]>();
-  readonly #signedOut = createSignal<[]>();
+  readonly #signedIn = createSignal<AuthSession>();
+  readonly #refreshed = createSignal<AuthSession>();
+  readonly #expired = createSignal<SessionExpiredError>();
+  readonly #signedOut = createSignal();
 
   /** Called after every successful {@link KakaoCognitoAuth.signIn}. Returns an unsubscribe function. */
   readonly onSignedIn: Subscribe<[AuthSession]> = this.#signedIn.subscribe;

@@ -1,19 +1,17 @@
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import * as z from 'zod';
 import type { FetchLike } from '../core/client/request-json.js';
+import { type Logger, safeLogger } from '../core/logger.js';
 import type { AuthCorsOptions } from './cors.js';
 import { AuthConfigError } from './errors.js';
 import { KAKAO_API_BASE_URL } from './kakao.js';
 
 /**
- * Where the handler writes its log lines; `console` by default. Lines are structured objects and never contain
- * the Kakao access token or the Cognito token.
+ * The handler's logger: the kit's {@link Logger}.
+ *
+ * @deprecated Use `Logger`, the contract every module's `logger` option takes.
  */
-export interface AuthLogger {
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-  error(message: string, details?: Record<string, unknown>): void;
-}
+export type AuthLogger = Logger;
 
 /** Options of `createKakaoAuthHandler`. */
 export interface KakaoAuthHandlerOptions {
@@ -38,8 +36,11 @@ export interface KakaoAuthHandlerOptions {
   fetch?: FetchLike;
   /** Add CORS headers for these origins (needed behind a REST API proxy integration; an HTTP API can do it itself). */
   cors?: AuthCorsOptions;
-  /** Default `console`. */
-  logger?: AuthLogger;
+  /**
+   * Where the handler writes its log lines (`console`, a Powertools `Logger`, …); default `console`. Lines carry
+   * structured fields and never the Kakao access token or the Cognito token.
+   */
+  logger?: Logger;
 }
 
 /** The options after validation, with defaults applied. */
@@ -53,7 +54,7 @@ export interface ResolvedKakaoAuthHandlerOptions {
   cognitoIdentityClient: Pick<CognitoIdentityClient, 'send'> | undefined;
   fetch: FetchLike;
   cors: AuthCorsOptions | undefined;
-  logger: AuthLogger;
+  logger: Required<Logger>;
 }
 
 const appIdSchema = z.union([
@@ -104,7 +105,7 @@ const optionsSchema = z.object({
     })
     .optional(),
   logger: z
-    .custom<AuthLogger>(hasMethods('info', 'warn', 'error'), 'expected a logger with info, warn and error')
+    .custom<Logger>(hasMethods('info', 'warn', 'error'), 'expected a logger with info, warn and error')
     .optional(),
 });
 
@@ -137,6 +138,6 @@ export function resolveKakaoAuthHandlerOptions(
     cognitoIdentityClient: data.cognitoIdentityClient,
     fetch: data.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     cors: data.cors,
-    logger: data.logger ?? console,
+    logger: safeLogger(data.logger ?? console),
   };
 }

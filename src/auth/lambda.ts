@@ -5,6 +5,7 @@
 export { createKakaoAuthHandler } from './kakao-auth-handler.js';
 export type { KakaoAuthHandler } from './kakao-auth-handler.js';
 export { resolveKakaoAuthHandlerOptions } from './handler-options.js';
+export type { LogFields, Logger, LogLevel } from '../core/logger.js';
 export type {
   AuthLogger,
   KakaoAuthHandlerOptions,

@@ -112,9 +112,11 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
           log(
             `quiz ${entry.level}: ${entry.message}${entry.error instanceof Error ? ` (${entry.error.message})` : ''}`,
           ),
-        documentClient: env.clients.documents,
+        dynamoDBDocumentClient: env.clients.documents,
         tables: quizTableNames,
-        managementClient: new ApiGatewayManagementApiClient(localClientConfig(env.endpoints.connections)),
+        apiGatewayManagementApiClient: new ApiGatewayManagementApiClient(
+          localClientConfig(env.endpoints.connections),
+        ),
         ...(cognito?.jwks.keys[0]
           ? {
               verifyToken: createJwtTokenVerifier({
@@ -147,16 +149,26 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
           'POST /scoreboard': {
             name: 'scores-submit',
             auth: 'iam',
-            handler: createSubmitScoreHandler({ dynamodb, tables: scoreTableNames, boards }),
+            handler: createSubmitScoreHandler({ dynamoDBClient: dynamodb, tables: scoreTableNames, boards }),
           },
           'GET /scoreboard': {
             name: 'scores-leaderboard',
             auth: 'iam',
-            handler: createLeaderboardHandler({ dynamodb, tables: scoreTableNames, boards, cursorKey }),
+            handler: createLeaderboardHandler({
+              dynamoDBClient: dynamodb,
+              tables: scoreTableNames,
+              boards,
+              cursorKey,
+            }),
           },
           'GET /scorehistory': {
             name: 'scores-history',
-            handler: createScoreHistoryHandler({ dynamodb, tables: scoreTableNames, boards, cursorKey }),
+            handler: createScoreHistoryHandler({
+              dynamoDBClient: dynamodb,
+              tables: scoreTableNames,
+              boards,
+              cursorKey,
+            }),
           },
           'GET /hangul/choseong': {
             name: 'hangul-choseong',
@@ -176,7 +188,7 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
             table: `${prefix}${DEFAULT_SCORE_TABLES.scoresTable}`,
             function: {
               name: 'scores-aggregator',
-              handler: createScoreStreamHandler({ dynamodb, tables: scoreTableNames }),
+              handler: createScoreStreamHandler({ dynamoDBClient: dynamodb, tables: scoreTableNames }),
             },
             reportBatchItemFailures: true,
             batchSize: 100,

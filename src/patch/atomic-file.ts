@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { backoffDelay, sleep } from '../core/backoff.js';
 import { type PatchFileSystem, nodeFileSystem } from './file-system.js';
 import { dirname } from 'node:path';
 
@@ -56,7 +57,8 @@ const TRANSIENT_RENAME_ERRORS: ReadonlySet<string> =
  * `rename`, retried with backoff for a few seconds on EBUSY (and EPERM/EACCES on Windows): antivirus scanners and
  * indexers briefly lock files that were just written.
  *
- * @param options.attempts - total tries (default 8, about 6 s in all).
+ * @param options.attempts - total tries (default 8: up to about 5 s of waits in all, full jitter).
+ * @param options.baseDelayMs - ceiling of the first wait (default 50 ms), doubled per try up to 2 s.
  * @param options.rename - the rename function (tests inject failures).
  */
 export async function renameWithRetry(
@@ -80,7 +82,7 @@ export async function renameWithRetry(
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (attempt >= attempts || !transient.has(code)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, baseDelayMs * 2 ** (attempt - 1))));
+      await sleep(backoffDelay(attempt, { initialDelayMs: baseDelayMs, maxDelayMs: 2_000 }));
     }
   }
 }

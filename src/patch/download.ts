@@ -4,7 +4,7 @@ import { type FileHandle, open, rm, stat } from 'node:fs/promises';
 import type { FetchLike } from '../core/client/request-json.js';
 import { renameWithRetry } from './atomic-file.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
-import { backoffDelay, sleep } from './retry.js';
+import { patchBackoffDelay, sleepOrThrowAborted } from './retry.js';
 
 /** Options of {@link downloadVerified}. */
 export interface DownloadOptions {
@@ -235,7 +235,8 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
           cause: error,
         });
       }
-      if (attempt < attempts) await sleep(backoffDelay(attempt, options.baseDelayMs ?? 500), signal);
+      if (attempt < attempts)
+        await sleepOrThrowAborted(patchBackoffDelay(attempt, options.baseDelayMs ?? 500), signal);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

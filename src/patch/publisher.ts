@@ -79,12 +79,16 @@ export interface PatchPublisherOptions {
    * Default: `new S3Client({})` (the default credential chain and region), destroyed by {@link PatchPublisher.destroy}.
    * A client you pass is never destroyed.
    */
+  s3Client?: S3Client;
+  /** @deprecated Use `s3Client`; ignored when `s3Client` is given. */
   s3?: S3Client;
   /** Default `'content'`. See {@link AddressingMode}. */
   mode?: AddressingMode;
   /** CloudFront distribution in front of the bucket: only `version.json` is invalidated. Without it nothing is. */
   distributionId?: string;
   /** Client for `CreateInvalidation`/`GetInvalidation`; default `new CloudFrontClient({})` when `distributionId` is set. */
+  cloudFrontClient?: CloudFrontClient;
+  /** @deprecated Use `cloudFrontClient`; ignored when `cloudFrontClient` is given. */
   cloudFront?: CloudFrontClient;
   /**
    * The path to invalidate; default `/<prefix>/version.json`. Set it when the distribution has an origin path
@@ -212,7 +216,7 @@ const RESERVED_TOP_LEVEL = new Set([POINTER_KEY, 'releases', 'blobs', 'chunks', 
  * import { S3Client } from '@aws-sdk/client-s3';
  * import { PatchPublisher } from 'serverless-game-kit/patch';
  *
- * const publisher = new PatchPublisher({ s3: new S3Client({}), bucket: 'my-game', prefix: 'update' });
+ * const publisher = new PatchPublisher({ s3Client: new S3Client({}), bucket: 'my-game', prefix: 'update' });
  * await publisher.scan('build/win64');
  * console.log(await publisher.plan());
  * const result = await publisher.publish({ onProgress: (p) => console.log(p.bytes, '/', p.totalBytes) });
@@ -291,9 +295,10 @@ export class PatchPublisher {
     this.bucket = options.bucket;
     this.prefix = prefix;
     this.mode = mode;
-    this.s3 = options.s3 ?? new S3Client({});
-    this.ownsS3 = options.s3 === undefined;
-    this.cloudFront = options.cloudFront;
+    const s3Client = options.s3Client ?? options.s3;
+    this.s3 = s3Client ?? new S3Client({});
+    this.ownsS3 = s3Client === undefined;
+    this.cloudFront = options.cloudFrontClient ?? options.cloudFront;
     this.now = options.now ?? (() => new Date());
   }
 

@@ -1,37 +1,31 @@
+import { backoffDelay, sleep as waitOrAbort } from '../core/backoff.js';
 import { PatchError, asAbortError, throwIfAborted } from './errors.js';
 
 /** Options of {@link withRetries}. */
 export interface RetryOptions {
   /** Total tries, default 3. */
   attempts?: number;
-  /** First backoff in ms, doubled each try with ±50% jitter, capped at 10 s; default 250. */
+  /** Ceiling of the first backoff in ms, doubled each try (full jitter: a random wait below it), capped at 10 s; default 250. */
   baseDelayMs?: number;
   signal?: AbortSignal;
   /** Whether an error is worth another try; default: every error. */
   retryable?: (error: unknown) => boolean;
 }
 
+/** Cap of every patch backoff. */
+export const PATCH_MAX_DELAY_MS = 10_000;
+
 /** Resolves after `ms`, or rejects with `ABORTED` as soon as `signal` fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    throwIfAborted(signal);
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort(): void {
-      clearTimeout(timer);
-      reject(new PatchError('ABORTED', 'The patch operation was aborted.', { cause: signal?.reason }));
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export async function sleepOrThrowAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  throwIfAborted(signal);
+  if (!(await waitOrAbort(ms, { signal }))) {
+    throw new PatchError('ABORTED', 'The patch operation was aborted.', { cause: signal?.reason });
+  }
 }
 
-/** Backoff before try `attempt + 1`: exponential with ±50% jitter. */
-export function backoffDelay(attempt: number, baseDelayMs: number): number {
-  const exponential = Math.min(10_000, baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(exponential * (0.5 + Math.random()));
+/** Backoff before try `attempt + 1`: full jitter up to `baseDelayMs × 2^(attempt − 1)`, capped at 10 s. */
+export function patchBackoffDelay(attempt: number, baseDelayMs: number): number {
+  return backoffDelay(attempt, { initialDelayMs: baseDelayMs, maxDelayMs: PATCH_MAX_DELAY_MS });
 }
 
 /**
@@ -51,7 +45,7 @@ export async function withRetries<Result>(
     } catch (error) {
       const wrapped = asAbortError(error, options.signal);
       if (attempt >= attempts || wrapped !== error || !(options.retryable?.(error) ?? true)) throw wrapped;
-      await sleep(backoffDelay(attempt, options.baseDelayMs ?? 250), options.signal);
+      await sleepOrThrowAborted(patchBackoffDelay(attempt, options.baseDelayMs ?? 250), options.signal);
     }
   }
 }

@@ -2,7 +2,7 @@
  * `QuizRoom`: a player's connection to a quiz room, for browsers and Node (isomorphic-ws). Browser-safe.
  */
 import IsomorphicWebSocket from 'isomorphic-ws';
-import { type BackoffOptions, reconnectDelay } from './backoff.js';
+import { type BackoffOptions, type Timers, backoffDelay, globalTimers } from '../core/backoff.js';
 import { QuizCloseCode } from './close-codes.js';
 import { QuizError } from './errors.js';
 import {
@@ -15,7 +15,7 @@ import {
   type ServerEvent,
   parseServerFrame,
 } from './protocol.js';
-import { createSignal } from './signal.js';
+import { createSignal } from '../core/signal.js';
 import { quizSubprotocols } from './subprotocol.js';
 import { applyChat, applyPresence } from './state-reducer.js';
 
@@ -30,11 +30,8 @@ export interface WebSocketLike {
 /** A `WebSocket` constructor (the browser's, `ws`, or a test double); `protocols` fill `Sec-WebSocket-Protocol`. */
 export type WebSocketConstructor = new (url: string, protocols?: string[]) => WebSocketLike;
 
-/** Timer functions, injectable for tests with fake time. */
-export interface QuizTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** Timer functions, injectable for tests with fake time (the kit's one timer contract). */
+export type QuizTimers = Timers;
 
 /** Where the room's connection stands. */
 export type QuizRoomStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -123,11 +120,6 @@ const PLAYER_KEY = /^[A-Za-z0-9_-]{16,128}$/;
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Spread of the round-end `sync`, so a whole room does not ask at the same millisecond. */
 const ROUND_END_JITTER_MS = 1_500;
-
-const defaultTimers: QuizTimers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
-};
 
 function randomPlayerKey(): string {
   const bytes = new Uint8Array(24);
@@ -242,7 +234,7 @@ export class QuizRoom {
   private constructor(options: QuizRoomOptions) {
     this.#options = options;
     this.#settings = resolveSettings(options);
-    this.#timers = options.timers ?? defaultTimers;
+    this.#timers = options.timers ?? globalTimers;
     this.#random = options.random ?? Math.random;
     this.#WebSocket = options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
     this.#playerKey = options.playerKey ?? randomPlayerKey();
@@ -303,7 +295,7 @@ export class QuizRoom {
    * ```
    */
   onState(listener: (state: QuizState) => void): () => void {
-    return this.#state.add(listener);
+    return this.#state.subscribe(listener);
   }
 
   /**
@@ -316,7 +308,7 @@ export class QuizRoom {
    * ```
    */
   onChat(listener: (chat: ChatEvent) => void): () => void {
-    return this.#chat.add(listener);
+    return this.#chat.subscribe(listener);
   }
 
   /**
@@ -329,7 +321,7 @@ export class QuizRoom {
    * ```
    */
   onCorrect(listener: (correct: CorrectEvent) => void): () => void {
-    return this.#correct.add(listener);
+    return this.#correct.subscribe(listener);
   }
 
   /**
@@ -342,7 +334,7 @@ export class QuizRoom {
    * ```
    */
   onPresence(listener: (presence: PresenceEvent) => void): () => void {
-    return this.#presence.add(listener);
+    return this.#presence.subscribe(listener);
   }
 
   /**
@@ -356,7 +348,7 @@ export class QuizRoom {
    * ```
    */
   onError(listener: (error: ErrorEvent) => void): () => void {
-    return this.#error.add(listener);
+    return this.#error.subscribe(listener);
   }
 
   /**
@@ -371,7 +363,7 @@ export class QuizRoom {
    * ```
    */
   onLeave(listener: (event: LeaveEvent) => void): () => void {
-    return this.#leave.add(listener);
+    return this.#leave.subscribe(listener);
   }
 
   /**
@@ -384,7 +376,7 @@ export class QuizRoom {
    * ```
    */
   onStatus(listener: (status: QuizRoomStatus) => void): () => void {
-    return this.#status.add(listener);
+    return this.#status.subscribe(listener);
   }
 
   /**
@@ -397,7 +389,7 @@ export class QuizRoom {
    * ```
    */
   onReconnecting(listener: (event: ReconnectingEvent) => void): () => void {
-    return this.#reconnecting.add(listener);
+    return this.#reconnecting.subscribe(listener);
   }
 
   /**
@@ -727,7 +719,7 @@ export class QuizRoom {
       return;
     }
     this.#attempt++;
-    const delayMs = reconnectDelay(this.#attempt, reconnect, this.#random);
+    const delayMs = backoffDelay(this.#attempt, reconnect, this.#random);
     this.#reconnecting.emit({ attempt: this.#attempt, delayMs, code });
     this.#setTimer('reconnect', delayMs, () => void this.#connect());
   }

@@ -14,10 +14,10 @@ export type {
   WebSocketLike,
 } from './client.js';
 export { QuizCloseCode } from './close-codes.js';
-export { reconnectDelay } from './backoff.js';
+export { backoffDelay, reconnectDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { createSignal } from './signal.js';
-export type { Signal } from './signal.js';
+export type { Signal, Unsubscribe } from './signal.js';
 export { CLIENT_CHAT_HISTORY, applyChat, applyPresence } from './state-reducer.js';
 export { QuizError, isQuizError } from './errors.js';
 export type { QuizErrorCode, WordPackIssue } from './errors.js';

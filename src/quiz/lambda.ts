@@ -6,6 +6,7 @@ export { createQuizSocketHandler } from './socket-handler.js';
 export type { QuizSocketEvent, QuizSocketHandler, QuizSocketResult } from './socket-handler.js';
 export { DEFAULT_QUIZ_RATE_LIMITS } from './socket-options.js';
 export type { QuizLogEntry, QuizRateLimitOptions, QuizSocketHandlerOptions } from './socket-options.js';
+export type { LogFields, Logger, LogLevel } from '../core/logger.js';
 export type { TokenBucketLimit } from './socket/rate-limit.js';
 export { DEFAULT_QUIZ_TABLE_NAMES, quizTables } from './tables.js';
 export type { QuizTableNames } from './tables.js';

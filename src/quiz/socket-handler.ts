@@ -26,7 +26,7 @@ import { handleConnect } from './socket/routes/connect.js';
 import type { RouteDeps } from './socket/routes/deps.js';
 import { handleDisconnect } from './socket/routes/disconnect.js';
 import { handleMessage } from './socket/routes/message.js';
-import { type QuizLogEntry, type QuizSocketHandlerOptions, resolveSocketSettings } from './socket-options.js';
+import { type QuizSocketHandlerOptions, resolveQuizLog, resolveSocketSettings } from './socket-options.js';
 
 export type { QuizSocketEvent, QuizSocketHandler, QuizSocketResult } from './socket/event.js';
 
@@ -98,13 +98,10 @@ function eventKind(context: RequestContext): string {
 function wireRoutes(options: QuizSocketHandlerOptions): RouteDeps {
   const settings = resolveSocketSettings(options);
   const rules: QuizRules = resolveQuizRules(options.rules);
-  const log =
-    options.log ??
-    ((entry: QuizLogEntry) => {
-      if (entry.level !== 'info') console.error(`[quiz] ${entry.level}: ${entry.message}`, entry.error ?? '');
-    });
+  const log = resolveQuizLog(options);
   const dictionary = createDictionarySource(options);
   const documents =
+    options.dynamoDBDocumentClient ??
     options.documentClient ??
     DynamoDBDocumentClient.from(options.dynamoDBClient ?? new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
@@ -113,7 +110,7 @@ function wireRoutes(options: QuizSocketHandlerOptions): RouteDeps {
   const connections = new ConnectionCache(store);
   const posts = new BroadcasterPool({
     ...(options.managementEndpoint === undefined ? {} : { managementEndpoint: options.managementEndpoint }),
-    ...(options.managementClient === undefined ? {} : { managementClient: options.managementClient }),
+    ...managementClientOption(options),
     concurrency: settings.broadcastConcurrency,
     onGone: async (connectionId) => {
       connections.drop(connectionId);
@@ -172,4 +169,12 @@ async function failed(
     return { statusCode: 500 };
   }
   return refuse(500, 'INTERNAL', 'The server could not handle the request.');
+}
+
+/** The management client the options name, under the new name or the deprecated one. */
+function managementClientOption(options: QuizSocketHandlerOptions): {
+  managementClient?: NonNullable<QuizSocketHandlerOptions['managementClient']>;
+} {
+  const client = options.apiGatewayManagementApiClient ?? options.managementClient;
+  return client === undefined ? {} : { managementClient: client };
 }

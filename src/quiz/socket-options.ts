@@ -5,6 +5,7 @@ import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewayma
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { consoleLogger, isLogger, type Logger, safeLogger } from '../core/logger.js';
 import type { QuizPatternOptions } from './dictionary.js';
 import { QuizError } from './errors.js';
 import type { QuizRulesOptions } from './game.js';
@@ -12,7 +13,11 @@ import type { TokenVerifier } from './player-identity.js';
 import type { QuizRateLimits, TokenBucketLimit } from './socket/rate-limit.js';
 import { DEFAULT_QUIZ_TABLE_NAMES, type QuizTableNames } from './tables.js';
 
-/** One log line of the socket handler. */
+/**
+ * One log line of the socket handler, as the deprecated `log` option receives it.
+ *
+ * @deprecated Pass a {@link Logger} as `logger`; it gets `message` and the other fields.
+ */
 export interface QuizLogEntry {
   level: 'info' | 'warn' | 'error';
   message: string;
@@ -63,6 +68,8 @@ export interface QuizSocketHandlerOptions {
   /** Table and index names; defaults in {@link DEFAULT_QUIZ_TABLE_NAMES}. */
   tables?: Partial<QuizTableNames>;
   /** Document client for the tables (never destroyed). Default: built from `dynamoDBClient`. */
+  dynamoDBDocumentClient?: DynamoDBDocumentClient;
+  /** @deprecated Use `dynamoDBDocumentClient`; ignored when `dynamoDBDocumentClient` is given. */
   documentClient?: DynamoDBDocumentClient;
   /** DynamoDB client to wrap (never destroyed). Default: `new DynamoDBClient({})`. */
   dynamoDBClient?: DynamoDBClient;
@@ -71,7 +78,10 @@ export interface QuizSocketHandlerOptions {
    * local stack's `env.endpoints.connections`). Default: `https://${domainName}/${stage}` of each event.
    */
   managementEndpoint?: string;
-  /** A management client, or a factory given the endpoint (called once per endpoint). */
+  /** A management API client, or a factory given the endpoint (called once per endpoint). */
+  apiGatewayManagementApiClient?:
+    ApiGatewayManagementApiClient | ((endpoint: string) => ApiGatewayManagementApiClient);
+  /** @deprecated Use `apiGatewayManagementApiClient`; ignored when `apiGatewayManagementApiClient` is given. */
   managementClient?: ApiGatewayManagementApiClient | ((endpoint: string) => ApiGatewayManagementApiClient);
   /** The answers; validated at factory time. Default: the bundled pack of 1,948 nouns. */
   words?: readonly string[];
@@ -111,7 +121,16 @@ export interface QuizSocketHandlerOptions {
   rateLimits?: false | QuizRateLimitOptions;
   /** Clock in epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** Log sink. Default: `console.error` for errors and warnings, nothing for info. */
+  /**
+   * Where the handler writes its log lines (`console`, a Powertools `Logger`, …), with `connectionId`, `roomId`
+   * and `error` as fields. Default: `console`, warnings and errors only.
+   */
+  logger?: Logger;
+  /**
+   * A log sink given one entry per line.
+   *
+   * @deprecated Use `logger`. When both are given, `log` wins.
+   */
   log?: (entry: QuizLogEntry) => void;
 }
 
@@ -204,6 +223,9 @@ export function resolveSocketSettings(options: QuizSocketHandlerOptions): QuizSo
   requireFunction(options.verifyToken, 'verifyToken');
   requireFunction(options.now, 'now');
   requireFunction(options.log, 'log');
+  if (options.logger !== undefined && !isLogger(options.logger)) {
+    throw new QuizError('INVALID_OPTIONS', 'logger must have info, warn and error methods (console works).');
+  }
   if (options.requireToken && !options.verifyToken) {
     throw new QuizError('INVALID_OPTIONS', 'requireToken needs verifyToken to check the tokens.');
   }
@@ -225,4 +247,22 @@ export function resolveSocketSettings(options: QuizSocketHandlerOptions): QuizSo
     rateLimits:
       settings.rateLimits === false ? false : { ...DEFAULT_QUIZ_RATE_LIMITS, ...settings.rateLimits },
   };
+}
+
+/**
+ * The handler's log sink: the deprecated `log` when given, else `logger` (default `console`, warnings and errors)
+ * with secret-looking fields redacted.
+ *
+ * @example
+ * ```ts
+ * const log = resolveQuizLog(options);
+ * log({ level: 'warn', message: 'postToConnection failed', connectionId, error });
+ * ```
+ */
+export function resolveQuizLog(
+  options: Pick<QuizSocketHandlerOptions, 'log' | 'logger'>,
+): (entry: QuizLogEntry) => void {
+  if (options.log !== undefined) return options.log;
+  const logger = safeLogger(options.logger ?? consoleLogger(['warn', 'error']));
+  return ({ level, message, ...fields }) => logger[level](message, fields);
 }

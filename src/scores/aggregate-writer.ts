@@ -6,7 +6,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { numberValue, readString, stringValue, type WireItem } from './attribute-values.js';
-import type { ScoresLogger } from './handler-support.js';
+import type { Logger } from '../core/logger.js';
 import { SEQUENCE_NUMBER_WIDTH } from './sequence-number.js';
 import type { ChangeRecord } from './stream-records.js';
 import { DISTRIBUTION_ATTRIBUTES, type ResolvedScoreTables } from './table.js';
@@ -51,7 +51,7 @@ export interface WriterSettings {
   timeLeft: (() => number) | undefined;
   deadlineMarginMs: number;
   nowSeconds: number;
-  log: ScoresLogger;
+  log: Logger;
 }
 
 /** Attempts per item (a failed guard teaches the item's marks; a second failure means a concurrent writer). */
@@ -109,7 +109,7 @@ export class AggregateWriter {
       Array.from({ length: Math.min(this.settings.concurrency, Math.max(1, items.length)) }, worker),
     );
     if (failed.length > 0 && failed.some((item) => item.entries.length > 0)) {
-      this.settings.log(
+      this.settings.log.warn(
         `scores stream: ${failed.length} aggregate item(s) not applied (deadline or errors); their records will be retried`,
       );
     }
@@ -130,7 +130,7 @@ export class AggregateWriter {
         return [];
       } catch (error) {
         if ((error as Error | undefined)?.name !== 'ConditionalCheckFailedException') {
-          this.settings.log('scores stream: an aggregate update failed', error);
+          this.settings.log.error('scores stream: an aggregate update failed', { error });
           return pending;
         }
         // A refused conditional write is billed as a write.
@@ -231,7 +231,7 @@ export class AggregateWriter {
       // A mark refreshed meanwhile stays; pruning is only housekeeping.
       this.tally.wcu += 1;
       if ((error as Error | undefined)?.name !== 'ConditionalCheckFailedException')
-        this.settings.log('scores stream: pruning stale marks failed', error);
+        this.settings.log.warn('scores stream: pruning stale marks failed', { error });
     }
   }
 }

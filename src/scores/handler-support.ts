@@ -3,17 +3,51 @@ import type { ApiGatewayEvent } from '../core/lambda/http-request.js';
 import { RequestError } from '../core/lambda/http-request.js';
 import { errorResponse, type HttpResult } from '../core/lambda/http-response.js';
 import { isGameKitError } from '../core/errors.js';
+import { consoleLogger, isLogger, type LogFields, type Logger, safeLogger } from '../core/logger.js';
 import { SCORES_ERROR_STATUS, ScoresError } from './errors.js';
 
 /** An HTTP handler of the scores module: an API Gateway proxy event (HTTP API 2.0 or REST API 1.0) in, a JSON result out. */
 export type ScoresHttpHandler = (event: ApiGatewayEvent, context?: unknown) => Promise<HttpResult>;
 
-/** Where a handler reports failures it answered with 500: `(message, error)`. Default `console.error`. */
+/**
+ * A function logger `(message, error)`, the scores handlers' former contract; still accepted by their `logger`
+ * option, which writes every level to it.
+ *
+ * @deprecated Pass a {@link Logger} (`console`, a Powertools `Logger`, …), the contract every module takes.
+ */
 export type ScoresLogger = (message: string, error?: unknown) => void;
+
+/**
+ * The handler's logger: the one given (a deprecated function logger adapted), else `console` for warnings and
+ * errors; secret-looking fields are redacted.
+ *
+ * @throws {ScoresError} `INVALID_OPTIONS` for anything else.
+ * @example
+ * ```ts
+ * const log = resolveScoresLogger(options.logger);
+ * log.error('scores handler failed', { error });
+ * ```
+ */
+export function resolveScoresLogger(logger: Logger | ScoresLogger | undefined): Required<Logger> {
+  if (logger === undefined) return safeLogger(consoleLogger(['warn', 'error']));
+  if (typeof logger === 'function') {
+    const write = (message: string, fields?: LogFields): void => logger(message, fields?.error);
+    return safeLogger({ info: write, warn: write, error: write });
+  }
+  if (!isLogger(logger)) {
+    throw new ScoresError(
+      'INVALID_OPTIONS',
+      'logger must have info, warn and error methods (console works).',
+    );
+  }
+  return safeLogger(logger);
+}
 
 /** Options every scores handler takes for its DynamoDB client. */
 export interface DynamoDbClientOption {
   /** The client to use; default: `new DynamoDBClient({})` (region and credentials from the Lambda environment). Never destroyed by the handler. */
+  dynamoDBClient?: DynamoDBClient;
+  /** @deprecated Use `dynamoDBClient`; ignored when `dynamoDBClient` is given. */
   dynamodb?: DynamoDBClient;
 }
 
@@ -26,13 +60,14 @@ export interface DynamoDbClientOption {
  * ```
  */
 export function resolveDynamoDbClient(options: DynamoDbClientOption): DynamoDBClient {
-  if (options.dynamodb !== undefined && typeof (options.dynamodb as { send?: unknown }).send !== 'function') {
+  const client = options.dynamoDBClient ?? options.dynamodb;
+  if (client !== undefined && typeof (client as { send?: unknown }).send !== 'function') {
     throw new ScoresError(
       'INVALID_OPTIONS',
-      'dynamodb must be a DynamoDBClient from @aws-sdk/client-dynamodb.',
+      'dynamoDBClient must be a DynamoDBClient from @aws-sdk/client-dynamodb.',
     );
   }
-  return options.dynamodb ?? new DynamoDBClient({});
+  return client ?? new DynamoDBClient({});
 }
 
 /**
@@ -44,7 +79,7 @@ export function resolveDynamoDbClient(options: DynamoDbClientOption): DynamoDBCl
  * return answerErrors(log, async () => jsonResponse(200, await work()));
  * ```
  */
-export async function answerErrors(log: ScoresLogger, work: () => Promise<HttpResult>): Promise<HttpResult> {
+export async function answerErrors(log: Logger, work: () => Promise<HttpResult>): Promise<HttpResult> {
   try {
     return await work();
   } catch (error) {
@@ -57,7 +92,7 @@ export async function answerErrors(log: ScoresLogger, work: () => Promise<HttpRe
       const requestError = error as RequestError;
       return errorResponse(requestError.statusCode, requestError.code, requestError.message);
     }
-    log('scores handler failed', error);
+    log.error('scores handler failed', { error });
     return errorResponse(500, 'INTERNAL', 'The request failed; try again later.');
   }
 }
@@ -85,7 +120,3 @@ export function integerParameter(
   }
   return value;
 }
-
-/** `console.error`, the default {@link ScoresLogger}. */
-export const defaultScoresLogger: ScoresLogger = (message, error) =>
-  error === undefined ? console.error(message) : console.error(message, error);

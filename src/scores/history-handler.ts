@@ -1,3 +1,4 @@
+import type { Logger } from '../core/logger.js';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
@@ -8,11 +9,11 @@ import { boardShardKeys } from './partition-keys.js';
 import { ScoresError } from './errors.js';
 import {
   answerErrors,
-  defaultScoresLogger,
   type DynamoDbClientOption,
   integerParameter,
   resolveDynamoDbClient,
   type ScoresHttpHandler,
+  resolveScoresLogger,
   type ScoresLogger,
 } from './handler-support.js';
 import { DISTRIBUTION_ATTRIBUTES, resolveScoreTables, type ScoreTablesConfig } from './table.js';
@@ -29,7 +30,8 @@ export interface ScoreHistoryHandlerOptions extends DynamoDbClientOption {
   maxLimit?: number;
   /** Signs the paging cursors; see `LeaderboardHandlerOptions.cursorKey`. */
   cursorKey?: string | Uint8Array;
-  logger?: ScoresLogger;
+  /** Where failures are logged (`console`, a Powertools `Logger`, …); default `console`, warnings and errors. */
+  logger?: Logger | ScoresLogger;
 }
 
 /**
@@ -53,13 +55,13 @@ export function createScoreHistoryHandler(options: ScoreHistoryHandlerOptions = 
     throw new ScoresError('INVALID_OPTIONS', 'maxLimit must be an integer from 1 to 10000.');
   }
   const dynamodb = resolveDynamoDbClient(options);
-  const log = options.logger ?? defaultScoresLogger;
+  const log = resolveScoresLogger(options.logger);
   const { board: boardAttribute, score: scoreAttribute } = tables.attributes;
   const cursors = createCursorCodec(
     resolveCursorKey(
       options.cursorKey,
       [tables.scoresTable, tables.scoreIndex, tables.distributionTable],
-      (message) => log(message),
+      (message) => log.warn(message),
     ),
   );
 

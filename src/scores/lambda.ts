@@ -30,6 +30,7 @@ export type {
   ScoreStreamSummary,
 } from './stream-handler.js';
 export type { ScoresHttpHandler, ScoresLogger, DynamoDbClientOption } from './handler-support.js';
+export type { LogFields, Logger, LogLevel } from '../core/logger.js';
 export { cognitoIdentityOf, isValidPlayerId } from './identity.js';
 export type { PlayerResolver } from './identity.js';
 export type { RateLimit } from './submit-plan.js';

@@ -1,3 +1,4 @@
+import type { Logger } from '../core/logger.js';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
@@ -12,11 +13,11 @@ import { createCursorCodec, type CursorCodec, type LeaderboardCursor, resolveCur
 import { ScoresError } from './errors.js';
 import {
   answerErrors,
-  defaultScoresLogger,
   type DynamoDbClientOption,
   integerParameter,
   resolveDynamoDbClient,
   type ScoresHttpHandler,
+  resolveScoresLogger,
   type ScoresLogger,
 } from './handler-support.js';
 import { isValidPlayerId, type PlayerResolver, resolvePlayerId } from './identity.js';
@@ -59,7 +60,8 @@ export interface LeaderboardHandlerOptions extends DynamoDbClientOption {
    * deployment (not secret; set one in production).
    */
   cursorKey?: string | Uint8Array;
-  logger?: ScoresLogger;
+  /** Where failures are logged (`console`, a Powertools `Logger`, …); default `console`, warnings and errors. */
+  logger?: Logger | ScoresLogger;
 }
 
 /**
@@ -88,7 +90,7 @@ export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}
   const maxLimit = boundedOption(options.maxLimit, 'maxLimit', 100, 1000);
   const maxRadius = boundedOption(options.maxRadius, 'maxRadius', 25, 100);
   const dynamodb = resolveDynamoDbClient(options);
-  const log = options.logger ?? defaultScoresLogger;
+  const log = resolveScoresLogger(options.logger);
   const rankSource = options.rank ?? 'histogram';
   if (rankSource !== 'histogram' && rankSource !== 'count')
     throw new ScoresError('INVALID_OPTIONS', "rank must be 'histogram' or 'count'.");
@@ -96,7 +98,7 @@ export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}
     resolveCursorKey(
       options.cursorKey,
       [tables.scoresTable, tables.scoreIndex, tables.distributionTable],
-      (message) => log(message),
+      (message) => log.warn(message),
     ),
   );
   const reader = new LeaderboardReader(dynamodb, tables, cursors, rankSource);

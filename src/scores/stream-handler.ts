@@ -1,10 +1,11 @@
 import type { DynamoDBBatchItemFailure, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Logger } from '../core/logger.js';
 import { AggregateWriter, type ItemEntry, type ItemWork, laneId } from './aggregate-writer.js';
 import { ScoresError } from './errors.js';
 import {
-  defaultScoresLogger,
   type DynamoDbClientOption,
   resolveDynamoDbClient,
+  resolveScoresLogger,
   type ScoresLogger,
 } from './handler-support.js';
 import { rankDeltas } from './rank-histogram.js';
@@ -91,7 +92,8 @@ export interface ScoreStreamHandlerOptions extends DynamoDbClientOption {
   onSummary?: (summary: ScoreStreamSummary) => void;
   /** Clock in epoch milliseconds; default `Date.now`. */
   now?: () => number;
-  logger?: ScoresLogger;
+  /** Where failures are logged (`console`, a Powertools `Logger`, …); default `console`, warnings and errors. */
+  logger?: Logger | ScoresLogger;
 }
 
 /**
@@ -137,7 +139,7 @@ export function createScoreStreamHandler(
   }
   const dynamodb = resolveDynamoDbClient(options);
   const now = options.now ?? Date.now;
-  const log = options.logger ?? defaultScoresLogger;
+  const log = resolveScoresLogger(options.logger);
   const reportInvalid = options.reportInvalidRecords ?? true;
   const withRanks = options.rankHistogram ?? true;
   const spans = new RankSpanStore(dynamodb, tables);
@@ -154,8 +156,9 @@ export function createScoreStreamHandler(
       else if (classified.kind === 'ignored') summary.ignored += 1;
       else {
         summary.invalid += 1;
-        log(
+        log.warn(
           `scores stream: invalid record ${classified.sequenceNumber || '(no sequence number)'}: ${classified.reason}`,
+          { sequenceNumber: classified.sequenceNumber, reason: classified.reason },
         );
         if (reportInvalid) failures.add(classified.sequenceNumber);
         const padded = padSequenceNumber(classified.sequenceNumber);
@@ -174,7 +177,7 @@ export function createScoreStreamHandler(
         : laneResolver(event, checkpoint, reportInvalid ? invalidSequences : []);
     summary.checkpoint = lanes.kind === 'refused' ? 'shard' : lanes.kind;
     if (lanes.kind === 'refused') {
-      log(
+      log.error(
         'scores stream: the event names no shard (checkpoint "shard" needs a tumbling window); retrying it whole',
       );
       for (const record of records) failures.add(record.dynamodb?.SequenceNumber ?? '');
@@ -285,7 +288,7 @@ function tallyPlays(
 async function widenRankSpans(
   spans: RankSpanStore,
   changes: ChangeRecord[],
-  log: ScoresLogger,
+  log: Required<Logger>,
 ): Promise<Set<ChangeRecord>> {
   const byBoard = new Map<string, { span: RankSpan; records: ChangeRecord[] }>();
   for (const change of changes) {
@@ -303,9 +306,9 @@ async function widenRankSpans(
       try {
         await spans.widen(board, span);
       } catch (error) {
-        log(
+        log.error(
           `scores stream: the rank span of board "${board}" could not be widened; its records will be retried`,
-          error,
+          { board, error },
         );
         for (const change of changes) if (change.board === board) failed.add(change);
       }

@@ -1,3 +1,4 @@
+import type { Logger } from '../core/logger.js';
 import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { readJsonBody } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
@@ -6,10 +7,10 @@ import { type BoardCatalog, resolveBoardOptions } from './board-settings.js';
 import { ScoresError } from './errors.js';
 import {
   answerErrors,
-  defaultScoresLogger,
   type DynamoDbClientOption,
   resolveDynamoDbClient,
   type ScoresHttpHandler,
+  resolveScoresLogger,
   type ScoresLogger,
 } from './handler-support.js';
 import { type PlayerResolver, resolvePlayerId } from './identity.js';
@@ -45,7 +46,8 @@ export interface SubmitScoreHandlerOptions extends DynamoDbClientOption, Partial
   resolvePlayer?: PlayerResolver;
   /** Clock in epoch milliseconds; default `Date.now`. */
   now?: () => number;
-  logger?: ScoresLogger;
+  /** Where failures are logged (`console`, a Powertools `Logger`, …); default `console`, warnings and errors. */
+  logger?: Logger | ScoresLogger;
 }
 
 /** Exact attempts after the blind one before answering `CONTENTION`. */
@@ -82,7 +84,7 @@ export function createSubmitScoreHandler(options: SubmitScoreHandlerOptions = {}
   const parseBody = createSubmitBodyParser(limits);
   const dynamodb = resolveDynamoDbClient(options);
   const now = options.now ?? Date.now;
-  const log = options.logger ?? defaultScoresLogger;
+  const log = resolveScoresLogger(options.logger);
 
   return (event) =>
     answerErrors(log, async () => {

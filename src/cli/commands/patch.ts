@@ -234,11 +234,13 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
       : undefined;
     const signingKey = options.signingKey ? await readFile(options.signingKey, 'utf8') : undefined;
     const publisher = new PatchPublisher({
-      s3,
+      s3Client: s3,
       bucket: options.bucket,
       prefix: options.prefix,
       ...(options.mode ? { mode: options.mode } : {}),
-      ...(options.distributionId ? { distributionId: options.distributionId, cloudFront } : {}),
+      ...(options.distributionId
+        ? { distributionId: options.distributionId, cloudFrontClient: cloudFront }
+        : {}),
       waitForInvalidation: options.wait ?? false,
       ...(signingKey ? { signingKey } : {}),
       ...(options.keyId ? { keyId: options.keyId } : {}),

@@ -1,3 +1,4 @@
+import { backoffDelay, sleep } from '../backoff.js';
 import { GameKitError } from '../errors.js';
 
 /** A `fetch` function (the global one, or an injected one such as a test server's or a signing wrapper). */
@@ -52,6 +53,8 @@ export interface RequestJsonOptions {
   retries?: number;
   /** Base of the backoff; default 200 ms. */
   retryBaseMs?: number;
+  /** Cap of the backoff; default 20 000 ms. */
+  retryMaxDelayMs?: number;
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -77,8 +80,11 @@ export async function requestJson<T = unknown>(url: string, options: RequestJson
           error.code === 'TIMEOUT' ||
           (error.status !== undefined && RETRYABLE_STATUS.has(error.status)));
       if (!retryable || attempt >= retries || options.signal?.aborted) throw error;
-      const base = options.retryBaseMs ?? 200;
-      await sleep(Math.random() * base * 2 ** attempt, options.signal);
+      const backoff = {
+        initialDelayMs: options.retryBaseMs ?? 200,
+        maxDelayMs: options.retryMaxDelayMs ?? 20_000,
+      };
+      await sleep(backoffDelay(attempt + 1, backoff), { signal: options.signal });
     }
   }
 }
@@ -156,18 +162,4 @@ async function attemptRequest<T>(url: string, options: RequestJsonOptions): Prom
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -3,7 +3,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { LocalServiceError } from '../errors.js';
 import { type ResolvedFunction, invokeFunction } from './invoke.js';
 import { type BatchVerdict, interpretBatchResult } from './streams/batch-result.js';
-import { delay } from './streams/delay.js';
+import { backoffDelay, sleep } from '../../core/backoff.js';
 import { toLambdaRecord } from './streams/lambda-record.js';
 import { type ShardCursor, createShardCursor, describeStreamShards, readShard } from './streams/shards.js';
 import type { LocalStreamSubscription } from './types.js';
@@ -64,8 +64,11 @@ const MAX_BATCH_SIZE = 10_000;
 /** An error (the service unreachable, throttling) is logged at most this often while it lasts. */
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
+/** Retries of a failed batch wait the kit's backoff: full jitter below 100 ms doubling up to 2 s. */
+const RETRY_BACKOFF = { initialDelayMs: 100, maxDelayMs: 2_000 };
+
 function retryDelayMs(attempt: number): number {
-  return Math.min(2_000, 100 * 2 ** Math.max(0, attempt - 1));
+  return backoffDelay(attempt, RETRY_BACKOFF);
 }
 
 function invalid(options: StreamSourceOptions, message: string): LocalServiceError {
@@ -296,7 +299,7 @@ export function startStreamSource(options: StreamSourceOptions): StreamSource {
         log(
           `${label}: batch of ${batch.length} failed (${reason}); retrying as ${half} + ${batch.length - half}`,
         );
-        await delay(retryDelayMs(1), [signal]);
+        await sleep(retryDelayMs(1), { signal });
         return;
       }
     }
@@ -309,7 +312,7 @@ export function startStreamSource(options: StreamSourceOptions): StreamSource {
     log(
       `${label}: batch from ${sequenceNumbers[batch.length - failed] ?? '?'} failed (${reason}); retry ${state.attempts} in ${wait} ms`,
     );
-    await delay(wait, [signal]);
+    await sleep(wait, { signal });
   }
 
   /** Reads what the shard has (waiting out the batching window) and delivers one batch. Resolves `true` when
@@ -329,7 +332,7 @@ export function startStreamSource(options: StreamSourceOptions): StreamSource {
         while (!signal.aborted && !state.cursor.exhausted && state.pending.length < settings.batchSize) {
           const remaining = deadline - performance.now();
           if (remaining <= 0) break;
-          await delay(Math.min(settings.pollIntervalMs, remaining), [signal]);
+          await sleep(Math.min(settings.pollIntervalMs, remaining), { signal });
           if (signal.aborted) break;
           await read();
         }
@@ -381,13 +384,13 @@ export function startStreamSource(options: StreamSourceOptions): StreamSource {
       } catch (error) {
         if (signal.aborted) break;
         reportError('reading the stream failed', error);
-        await delay(Math.max(settings.pollIntervalMs, 1_000), [signal]);
+        await sleep(Math.max(settings.pollIntervalMs, 1_000), { signal });
         continue;
       }
       if (!progressed && !finished) {
         settleWaiters(current);
         idleWake = new AbortController();
-        await delay(settings.pollIntervalMs, [signal, idleWake.signal]);
+        await sleep(settings.pollIntervalMs, { signal: [signal, idleWake.signal] });
         idleWake = undefined;
       }
     }
