@@ -3,11 +3,15 @@
  * flooder is told and then disconnected, the limits hold across handler instances (Lambda containers) and across
  * a player's connections; and the token buckets themselves, as a property over any arrival times.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorEvent } from '../../src/quiz/protocol.js';
+import { localClientConfig } from '../../src/local/client-config.js';
 import { EMPTY_BUCKETS, type QuizRateLimits, decideFrame } from '../../src/quiz/socket/rate-limit.js';
+import { QuizRateLimiter } from '../../src/quiz/socket/rate-limiter.js';
+import { DEFAULT_QUIZ_RATE_LIMITS } from '../../src/quiz/socket-options.js';
 import { quizSubprotocols } from '../../src/quiz/subprotocol.js';
 import { type QuizStack, TestClient, eventually, startQuizStack } from './fixtures/quiz-stack.js';
 
@@ -68,15 +72,69 @@ describe('quiz rate limits through the local stack', () => {
     expect(refusals.at(-1)).toMatchObject({ closeCode: 1008 }); // …so the reason came first, in the last event
     expect(refusals.length).toBeLessThanOrEqual(2);
     expect(refusals.every((event) => (event.retryAfterMs ?? 0) > 0)).toBe(true);
-    // Admitted: the burst (3) and whatever refilled meanwhile; every other line was never stored nor broadcast.
-    const stored = await chatItems(quiz, 'flood', flooderId);
-    expect(stored).toBeGreaterThanOrEqual(3);
+    // Admitted: the burst (3) and whatever refilled meanwhile, handled even though the disconnection may come
+    // first; every other line was never stored nor broadcast. One conditional write per admitted frame (its sync
+    // and the stored lines), none for refused ones.
+    let stored = 0;
+    const settled = await eventually(async () => {
+      stored = await chatItems(quiz, 'flood', flooderId);
+      const version = await rateItemVersion(quiz, flooderId);
+      const seen = witness.all('chat').filter((line) => line.playerId === flooderId).length;
+      return stored >= 3 && version === stored + 1 && seen === stored;
+    });
+    expect(settled).toBe(true);
     expect(stored).toBeLessThanOrEqual(6);
-    await eventually(() => witness.all('chat').length >= stored);
-    expect(witness.all('chat').filter((line) => line.playerId === flooderId)).toHaveLength(stored);
-    // One conditional write per admitted frame (its two syncs and the stored lines), none for refused ones.
-    expect(await rateItemVersion(quiz, flooderId)).toBe(stored + 1);
     expect(witness.closed).toBeUndefined();
+  });
+
+  it('refuses the rest of a flood at once while the burst waits for its DynamoDB writes (no queue behind a write)', async () => {
+    const quiz = await startQuizStack();
+    stacks.push(quiz);
+    const dynamodb = new DynamoDBClient(localClientConfig(quiz.stack.endpoints.dynamodb));
+    let releaseWrites: () => void = () => undefined;
+    const writesHeld = new Promise<void>((resolve) => (releaseWrites = resolve));
+    let writes = 0;
+    // A slow table: every conditional write waits until released (the first one holds the rest in turn).
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateItemCommand') {
+          writes++;
+          await writesHeld;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdWrites' },
+    );
+    const limiter = new QuizRateLimiter({
+      documents: DynamoDBDocumentClient.from(dynamodb),
+      table: quiz.tables.connections,
+      limits: DEFAULT_QUIZ_RATE_LIMITS,
+      disconnectAfter: 5,
+      replyIntervalMs: 1_000,
+    });
+    const burst = DEFAULT_QUIZ_RATE_LIMITS.connectionChat.burst;
+    const now = Date.now();
+    const verdicts = Array.from({ length: 100 }, () =>
+      limiter.admit('flooding-connection', 'chat', now, async () => 'flooding-player'),
+    );
+
+    // Every frame past the burst is decided while the first write is still held…
+    let timer: NodeJS.Timeout | undefined;
+    const refused = await Promise.race([
+      Promise.all(verdicts.slice(burst)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the refusals waited for the held write')), 10_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    expect(refused.every((verdict) => !verdict.allowed)).toBe(true);
+    expect(refused.filter((verdict) => !verdict.allowed && verdict.disconnect)).toHaveLength(1);
+    expect(writes).toBeLessThanOrEqual(1);
+    // …and the burst is admitted once the table answers, one write each.
+    releaseWrites();
+    const admitted = await Promise.all(verdicts.slice(0, burst));
+    expect(admitted.every((verdict) => verdict.allowed)).toBe(true);
+    expect(writes).toBe(burst);
+    dynamodb.destroy();
   });
 
   it('holds the limits across handler instances (Lambda containers) that share the table', async () => {

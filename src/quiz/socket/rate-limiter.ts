@@ -9,7 +9,9 @@
  *   version costs one consistent read (0.5–1 RCU) and a retry.
  * - **Refusals are O(1):** buckets only ever fill up between writes of others, so a refusal computed from any
  *   earlier state is right. Each instance first checks its own copy of the connection's buckets, then its copy of
- *   the player's state; only a frame both allow goes to DynamoDB.
+ *   the player's state; only a frame both allow goes to DynamoDB. A frame the instance's copy allows is taken
+ *   from that copy at once, before its write, so at most a burst of a connection's frames ever waits for
+ *   DynamoDB and the rest of a flood is refused without waiting.
  * - **Flooding:** each refusal takes a token from a per-instance strike bucket of the connection (1 a second,
  *   `disconnectAfter` at once); when it is empty the connection is to be disconnected. At most one
  *   `RATE_LIMITED` reply per `replyIntervalMs` per connection and instance.
@@ -134,12 +136,21 @@ export class QuizRateLimiter {
     const connection = this.#connection(connectionId);
     const local = decideFrame(connection.local, connectionId, kind, this.options.limits, now);
     if (!local.allowed) return this.#refuse(connection, local.retryAfterMs, now);
+    // Reserved before any await: frames that arrive while this one is being written see it, so a flood is
+    // refused here at once instead of queueing behind the shared write (each queued frame would hold an
+    // invocation open and delay the disconnection).
+    const before = connection.local;
+    connection.local = local.next;
     const playerId = await playerOf();
     if (playerId !== undefined) {
       const shared = await this.#inTurn(playerId, () => this.#admitShared(playerId, connectionId, kind, now));
-      if (shared !== undefined) return this.#refuse(connection, shared, now);
+      if (shared !== undefined) {
+        // Nothing is consumed by a refused frame: give the reservation back, unless a later frame reserved on
+        // top of it (then the copy stays stricter than the truth for a moment, never more generous).
+        if (connection.local === local.next) connection.local = before;
+        return this.#refuse(connection, shared, now);
+      }
     }
-    connection.local = local.next;
     return { allowed: true };
   }
 

@@ -10,6 +10,7 @@ import {
   errorEvent,
   ok,
 } from '../event.js';
+import type { ConnectionRecord } from '../../room-store.js';
 import type { RateVerdict } from '../rate-limiter.js';
 import { handleChat } from './chat.js';
 import type { RouteDeps } from './deps.js';
@@ -112,10 +113,14 @@ export async function handleMessage(
   context: RequestContext,
 ): Promise<QuizSocketResult> {
   const parsed = parseClientMessage(event);
+  // The record read for the limiter is the one the frame is handled with: a frame admitted just before its
+  // connection was disconnected for flooding is still handled, as admitted.
+  let admittedAs: { record: ConnectionRecord | undefined } | undefined;
   if (deps.limiter) {
     const kind = 'message' in parsed && parsed.message.action === 'chat' ? 'chat' : 'message';
     const verdict = await deps.limiter.admit(context.connectionId, kind, deps.now(), async () => {
-      return (await deps.connections.get(context.connectionId))?.playerId;
+      admittedAs = { record: await deps.connections.get(context.connectionId) };
+      return admittedAs.record?.playerId;
     });
     if (!verdict.allowed) {
       await refuseFrame(deps, context, verdict);
@@ -135,7 +140,7 @@ export async function handleMessage(
     });
     return ok();
   }
-  const connection = await deps.connections.get(context.connectionId);
+  const connection = admittedAs ? admittedAs.record : await deps.connections.get(context.connectionId);
   if (!connection) {
     await deps.posts.sendTo(
       context,
