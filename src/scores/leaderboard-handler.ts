@@ -70,7 +70,8 @@ export interface LeaderboardHandlerOptions extends DynamoDbClientOption {
  *
  * - `?board&limit&cursor` → the top `limit` rows (default 10), best first, with competition ranks and a signed,
  *   opaque `cursor` for the next page. One Query per shard: about 0.5 RCU × N for a top 10.
- * - `?board&around=<playerId|me>&radius` → the player's exact rank and `radius` rows (default 5) above and below.
+ * - `?board&around=<playerId|me>&radius` → the player's exact rank and `radius` rows (default 5) above and below;
+ *   for `around=me` without a score yet, 200 with `player: null` (404 `PLAYER_NOT_FOUND` for another player id).
  *   The rank is 1 + the players strictly better, read from the rank histogram: one Query of ≤ 31 small items per
  *   level the board's scores span (4 for scores up to 10⁶, 6 up to 10⁹, at most 11), plus the board's span item —
  *   about 2.5–6.5 RCU at any rank and any board size; the neighbours cost 2 Queries per shard (≈ 0.5 RCU each) and
@@ -124,7 +125,14 @@ export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}
         }
         if (!isValidPlayerId(playerId))
           throw new ScoresError('INVALID_QUERY', 'around must be a player id or "me".');
-        return jsonResponse(200, await reader.around(board, settings, playerId, radius));
+        try {
+          return jsonResponse(200, await reader.around(board, settings, playerId, radius));
+        } catch (error) {
+          // The caller without a score yet is a state of their own screen, not a failed request: 200 with no row.
+          if (query.around !== 'me' || !(error instanceof ScoresError) || error.code !== 'PLAYER_NOT_FOUND')
+            throw error;
+          return jsonResponse(200, { board, order: settings.order, player: null, above: [], below: [] });
+        }
       }
       const limit = integerParameter(query.limit, 'limit', {
         min: 1,

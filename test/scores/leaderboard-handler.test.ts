@@ -344,6 +344,16 @@ describe('createLeaderboardHandler: around', () => {
     expect([status, body.error?.code]).toEqual([401, 'UNAUTHENTICATED']);
   });
 
+  it('answers 200 with no row for around=me when the signed-in player has no score yet', async () => {
+    const { status, body } = await get<{ player: null; above: []; below: [] }>(
+      { board: 'ties', around: 'me', radius: '3' },
+      'newcomer',
+    );
+
+    expect(status).toBe(200);
+    expect(body).toEqual({ board: 'ties', order: 'desc', player: null, above: [], below: [] });
+  });
+
   it('answers 404 for a player with no score on the board', async () => {
     const { status, body } = await get<AroundResult>({ board: 'ties', around: 'nobody' });
 
