@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { GAME_API_EXPOSED_HEADERS } from '../core/client/exposed-headers.js';
 
 /** Requests per second and burst of an API stage. */
 export interface ApiThrottle {
@@ -76,6 +77,7 @@ export class GameHttpApi extends Construct {
         allowOrigins: props.allowedOrigins ?? ['*'],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
         allowHeaders: SIGV4_HEADERS,
+        exposeHeaders: [...GAME_API_EXPOSED_HEADERS],
         maxAge: Duration.hours(1),
       },
     });

@@ -6,6 +6,7 @@ import { getChoseong } from '../hangul/getChoseong.js';
 import { createJwtTokenVerifier } from '../quiz/player-identity.js';
 import { createQuizSocketHandler } from '../quiz/socket-handler.js';
 import { DEFAULT_QUIZ_TABLE_NAMES, type QuizTableNames, quizTables } from '../quiz/tables.js';
+import { GAME_API_EXPOSED_HEADERS } from '../core/client/exposed-headers.js';
 import { createScoreHistoryHandler } from '../scores/history-handler.js';
 import { createLeaderboardHandler } from '../scores/leaderboard-handler.js';
 import { createScoreStreamHandler } from '../scores/stream-handler.js';
@@ -100,6 +101,7 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
         allowOrigins: ['*'],
         allowMethods: ['GET', 'POST', 'OPTIONS'],
         allowHeaders: ['*'],
+        exposeHeaders: [...GAME_API_EXPOSED_HEADERS],
         maxAgeSeconds: 600,
       },
     },

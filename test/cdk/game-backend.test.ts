@@ -314,6 +314,12 @@ describe('functions and routes', () => {
     });
   });
 
+  it('lets a browser read retry-after and the request id of cross-origin answers', () => {
+    expect(template).toHaveResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { ExposeHeaders: ['retry-after', 'x-amzn-requestid', 'apigw-requestid'] },
+    });
+  });
+
   it('throttles both stages and logs HTTP API access', () => {
     expect(template).toHaveResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',

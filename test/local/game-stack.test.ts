@@ -88,6 +88,17 @@ describe('the local game stack', () => {
     }
   });
 
+  it('exposes retry-after and the request id to cross-origin pages, as the deployed API does', async () => {
+    const response = await fetch(`${config.httpApi}/hangul/choseong?text=a`, {
+      headers: { origin: 'http://127.0.0.1:5173' },
+    });
+    expect(response.headers.get('access-control-expose-headers')?.split(',')).toEqual([
+      'retry-after',
+      'x-amzn-requestid',
+      'apigw-requestid',
+    ]);
+  });
+
   it('answers the hangul demo route', async () => {
     const response = await fetch(`${config.httpApi}/hangul/choseong?text=${encodeURIComponent('강아지')}`);
     expect(await response.json()).toEqual({ text: '강아지', choseong: 'ㄱㅇㅈ' });
