@@ -101,6 +101,9 @@ export function isAuthErrorCode(code: string): code is AuthErrorCode {
  * ```
  */
 export class AuthError extends GameKitError<AuthErrorCode> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'AuthError';
+
   /** HTTP status of the answer that caused the error, when there was one. */
   readonly status?: number;
 
@@ -125,6 +128,9 @@ export class AuthError extends GameKitError<AuthErrorCode> {
  * ```
  */
 export class AuthConfigError extends AuthError {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'AuthConfigError';
+
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('INVALID_CONFIG', message, options);
   }
@@ -146,6 +152,9 @@ export class AuthConfigError extends AuthError {
  * ```
  */
 export class SessionExpiredError extends AuthError {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'SessionExpiredError';
+
   constructor(message = 'The Kakao login has expired; log in again.', options: { cause?: unknown } = {}) {
     super('SESSION_EXPIRED', message, options);
   }

@@ -62,6 +62,9 @@ export interface KakaoFailureDetails {
  * ```
  */
 export class KakaoApiError extends AuthError {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'KakaoApiError';
+
   readonly details: KakaoFailureDetails;
   constructor(
     code: 'INVALID_TOKEN' | 'KAKAO_UNAVAILABLE' | 'KAKAO_TIMEOUT',

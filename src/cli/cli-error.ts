@@ -20,4 +20,7 @@ export type CliErrorCode =
  * throw new CliError('INSTALL_DIR_NOT_FOUND', 'No folder ./game: check the path.');
  * ```
  */
-export class CliError extends GameKitError<CliErrorCode> {}
+export class CliError extends GameKitError<CliErrorCode> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'CliError';
+}

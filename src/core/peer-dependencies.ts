@@ -53,6 +53,9 @@ export type EntryPointWithPeers = keyof typeof PEER_DEPENDENCIES;
  * ```
  */
 export class MissingPeerDependencyError extends GameKitError<'MISSING_PEER_DEPENDENCY'> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'MissingPeerDependencyError';
+
   /** The package that could not be loaded, e.g. `'@aws-sdk/client-s3'`. */
   readonly packageName: string;
   /** `npm install …` with every peer dependency of the entry point. */

@@ -25,4 +25,7 @@ export type LocalServiceErrorCode =
  * }
  * ```
  */
-export class LocalServiceError extends GameKitError<LocalServiceErrorCode> {}
+export class LocalServiceError extends GameKitError<LocalServiceErrorCode> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'LocalServiceError';
+}

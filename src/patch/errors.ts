@@ -88,6 +88,9 @@ export interface PatchErrorDetails {
  * ```
  */
 export class PatchError extends GameKitError<PatchErrorCode> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'PatchError';
+
   readonly status?: number;
   readonly url?: string;
   readonly path?: string;

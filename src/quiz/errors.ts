@@ -49,6 +49,9 @@ export interface WordPackIssue {
  * ```
  */
 export class QuizError extends GameKitError<QuizErrorCode> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'QuizError';
+
   /** For `INVALID_WORD_PACK`: every invalid word with its index; empty otherwise. */
   readonly issues: readonly WordPackIssue[];
 

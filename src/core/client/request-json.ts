@@ -21,6 +21,9 @@ export type HttpClientErrorCode = 'NETWORK' | 'TIMEOUT' | 'ABORTED' | 'INVALID_R
  * ```
  */
 export class HttpClientError extends GameKitError<HttpClientErrorCode> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'HttpClientError';
+
   /** HTTP status, when the server answered. */
   readonly status?: number;
   /** `x-amzn-requestid` / `apigw-requestid` of the failed request, for support. */

@@ -16,6 +16,9 @@ export type RequestErrorCode = 'INVALID_JSON' | 'BODY_TOO_LARGE' | 'MISSING_BODY
  * ```
  */
 export class RequestError extends GameKitError<RequestErrorCode> {
+  /** Spelled out: a minifier renames classes, and `isGameKitError(error, name)` goes by this. */
+  override name: string = 'RequestError';
+
   readonly statusCode: number;
   constructor(code: RequestErrorCode, message: string, statusCode = 400) {
     super(code, message);
