@@ -52,9 +52,19 @@ export function rankBucket(score: number, level: number): number {
  */
 export function rankItemKey(board: string, score: number, level: number): RankItemKey {
   const bucket = rankBucket(score, level);
-  const partition =
-    level === TOP_LEVEL ? `${board}~r${level}` : `${board}~r${level}~${Math.floor(bucket / FANOUT)}`;
-  return { partition, bucket, level };
+  return { partition: rankGroupPartition(board, level, Math.floor(bucket / FANOUT)), bucket, level };
+}
+
+/**
+ * The partition key of group `group` (= the bucket one level up) at `level`; the top level has a single partition.
+ *
+ * @example
+ * ```ts
+ * rankGroupPartition('global', 0, 31); // 'global~r0~31'
+ * ```
+ */
+export function rankGroupPartition(board: string, level: number, group: number): string {
+  return level === TOP_LEVEL ? `${board}~r${level}` : `${board}~r${level}~${group}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { numberValue, readInteger, stringValue } from './attribute-values.js';
-import { RANK_LEVELS, rankBucket, rankItemKey } from './rank-histogram.js';
+import { RANK_LEVELS, rankBucket, rankGroupPartition } from './rank-histogram.js';
 import { DISTRIBUTION_ATTRIBUTES, type ResolvedScoreTables } from './table.js';
 
 /**
@@ -190,8 +190,7 @@ export class RankSpanStore {
   private async extremeScore(board: string, end: 'low' | 'high'): Promise<number | undefined> {
     let group: number | undefined;
     for (let level = RANK_LEVELS - 1; level >= 0; level--) {
-      const partition =
-        group === undefined ? rankItemKey(board, 0, level).partition : `${board}~r${level}~${group}`;
+      const partition = rankGroupPartition(board, level, group ?? 0);
       const buckets = await this.occupiedBuckets(partition);
       if (buckets.length === 0) return undefined;
       group = end === 'low' ? Math.min(...buckets) : Math.max(...buckets);

@@ -9,7 +9,7 @@ import {
   type ScoresLogger,
 } from './handler-support.js';
 import { rankDeltas } from './rank-histogram.js';
-import { type RankSpan, RankSpanStore } from './rank-span.js';
+import { type RankSpan, RankSpanStore, spanWith } from './rank-span.js';
 import { padSequenceNumber } from './sequence-number.js';
 import { type ChangeRecord, classifyStreamRecord } from './stream-records.js';
 import { resolveScoreTables, type ScoreTablesConfig } from './table.js';
@@ -290,19 +290,15 @@ async function widenRankSpans(
   changes: ChangeRecord[],
   log: Required<Logger>,
 ): Promise<Set<ChangeRecord>> {
-  const byBoard = new Map<string, { span: RankSpan; records: ChangeRecord[] }>();
+  const byBoard = new Map<string, RankSpan>();
   for (const change of changes) {
     const to = change.rank?.to;
-    if (to === undefined) continue;
-    const entry = byBoard.get(change.board);
-    if (entry) {
-      entry.span = { low: Math.min(entry.span.low, to), high: Math.max(entry.span.high, to) };
-      entry.records.push(change);
-    } else byBoard.set(change.board, { span: { low: to, high: to }, records: [change] });
+    if (to !== undefined)
+      byBoard.set(change.board, spanWith(byBoard.get(change.board), to) ?? { low: to, high: to });
   }
   const failed = new Set<ChangeRecord>();
   await Promise.all(
-    [...byBoard].map(async ([board, { span }]) => {
+    [...byBoard].map(async ([board, span]) => {
       try {
         await spans.widen(board, span);
       } catch (error) {
