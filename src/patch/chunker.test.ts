@@ -118,7 +118,7 @@ const GEAR_FOR_TESTS = Int32Array.from({ length: 256 }, (_, index) =>
 );
 
 describe('cut points', () => {
-  it('are exactly those of the byte-by-byte FastCDC loop, for any data, sizes and start (seeded)', () => {
+  it('are exactly those of the byte-by-byte FastCDC loop, for any data, sizes, start and alignment (seeded)', () => {
     const parametersArb = fc
       .tuple(
         fc.integer({ min: 1, max: 4096 }),
@@ -136,16 +136,44 @@ describe('cut points', () => {
         fc.integer({ min: 0, max: 20_000 }),
         fc.integer({ min: 0, max: 2 ** 31 }),
         fc.integer({ min: 0, max: 64 }),
-        (parameters, length, seed, start) => {
+        fc.integer({ min: 0, max: 7 }),
+        (parameters, length, seed, start, byteOffset) => {
           // Low-entropy data as well: long zero runs make the gear hash hit (or miss) the masks in bursts.
-          const data = seed % 3 === 0 ? seeded(seed, length).map((byte) => byte & 3) : seeded(seed, length);
+          const bytes = seed % 3 === 0 ? seeded(seed, length).map((byte) => byte & 3) : seeded(seed, length);
+          // A view that starts anywhere in its buffer, and an end before the end of the data: the cutter reads
+          // aligned 32-bit words where it can, and must never look at a byte outside [start, end).
+          const data = new Uint8Array(new ArrayBuffer(byteOffset + length + 8), byteOffset, length);
+          data.set(bytes);
           const from = Math.min(start, data.length);
-          expect(nextCut(data, from, data.length, parameters)).toBe(
-            referenceCut(data, from, data.length, parameters),
-          );
+          const end = Math.max(from, data.length - (seed % 8));
+          expect(nextCut(data, from, end, parameters)).toBe(referenceCut(data, from, end, parameters));
         },
       ),
       { seed: 12, numRuns: 300 },
+    );
+  });
+
+  it('are exact at every word boundary: tiny sizes, short data, every start and end (seeded)', () => {
+    // With chunks of a few bytes the masks hit often, so a byte read outside [start, end) or twice shows.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 16 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 3 }),
+        (minSize, extraAvg, extraMax, seed, byteOffset) => {
+          const parameters = { minSize, avgSize: minSize + extraAvg, maxSize: minSize + extraAvg + extraMax };
+          const data = new Uint8Array(new ArrayBuffer(byteOffset + 72), byteOffset, 64);
+          data.set(seeded(seed, 64));
+          for (let start = 0; start < 24; start++) {
+            for (let end = start; end <= 64; end += 1 + (seed % 3)) {
+              expect(nextCut(data, start, end, parameters)).toBe(referenceCut(data, start, end, parameters));
+            }
+          }
+        },
+      ),
+      { seed: 13, numRuns: 400 },
     );
   });
 });

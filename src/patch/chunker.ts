@@ -119,10 +119,17 @@ export function nextCut(
   return loose >= 0 ? loose - start : limit;
 }
 
+/** Whether this machine stores the lowest byte of a 32-bit word first (x64, arm64): then {@link findCut} reads words. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Rolls the gear hash over `data[hashFrom, from)` without looking for a cut, then over `data[from, to)`, and
- * returns the index just after the first byte where `hash & mask` is 0, or -1. Unrolled four times: the loop
- * overhead, not the hash, dominates a byte-at-a-time loop in V8 (about 1.3× faster on 1 MiB chunks).
+ * returns the index just after the first byte where `hash & mask` is 0, or -1.
+ *
+ * On little-endian machines the bytes are read four at a time from a `Uint32Array` over the same memory and
+ * taken apart with shifts: one load and bounds check per four bytes instead of four (about 1.7× faster than
+ * a byte loop unrolled four times, which was itself 1.3× faster than a plain one). The hash still takes one
+ * byte at a time and is checked after each, so the cuts are exactly those of the byte loop.
  */
 function findCut(data: Uint8Array, hashFrom: number, from: number, to: number, mask: number): number {
   const gear = GEAR;
@@ -131,15 +138,31 @@ function findCut(data: Uint8Array, hashFrom: number, from: number, to: number, m
     hash = ((hash << 1) + (gear[data[index] as number] as number)) | 0;
   }
   let index = from;
-  for (const unrolledEnd = to - 3; index < unrolledEnd; index += 4) {
-    hash = ((hash << 1) + (gear[data[index] as number] as number)) | 0;
-    if ((hash & mask) === 0) return index + 1;
-    hash = ((hash << 1) + (gear[data[index + 1] as number] as number)) | 0;
-    if ((hash & mask) === 0) return index + 2;
-    hash = ((hash << 1) + (gear[data[index + 2] as number] as number)) | 0;
-    if ((hash & mask) === 0) return index + 3;
-    hash = ((hash << 1) + (gear[data[index + 3] as number] as number)) | 0;
-    if ((hash & mask) === 0) return index + 4;
+  if (LITTLE_ENDIAN) {
+    const base = data.byteOffset;
+    for (; index < to && ((base + index) & 3) !== 0; index++) {
+      hash = ((hash << 1) + (gear[data[index] as number] as number)) | 0;
+      if ((hash & mask) === 0) return index + 1;
+    }
+    if (index < to) {
+      // `base + index` is a multiple of four here. (Divisions, not `>>> 2`: buffers may exceed 4 GiB.)
+      const words = new Uint32Array(data.buffer, 0, Math.floor(data.buffer.byteLength / 4));
+      const wordsEnd = Math.floor((base + to) / 4);
+      let word = (base + index) / 4;
+      for (; word < wordsEnd; word++) {
+        const bytes = words[word] as number;
+        const after = word * 4 - base;
+        hash = ((hash << 1) + (gear[bytes & 255] as number)) | 0;
+        if ((hash & mask) === 0) return after + 1;
+        hash = ((hash << 1) + (gear[(bytes >>> 8) & 255] as number)) | 0;
+        if ((hash & mask) === 0) return after + 2;
+        hash = ((hash << 1) + (gear[(bytes >>> 16) & 255] as number)) | 0;
+        if ((hash & mask) === 0) return after + 3;
+        hash = ((hash << 1) + (gear[bytes >>> 24] as number)) | 0;
+        if ((hash & mask) === 0) return after + 4;
+      }
+      index = word * 4 - base;
+    }
   }
   for (; index < to; index++) {
     hash = ((hash << 1) + (gear[data[index] as number] as number)) | 0;
