@@ -13,6 +13,7 @@ import {
   parseSession,
   serializeSession,
 } from './session-storage.js';
+import { hasMethods, isFunction } from '../core/method-checks.js';
 import { createSignal } from '../core/signal.js';
 import type { Subscribe } from './signal.js';
 import type { KakaoAuthResponse } from './types.js';
@@ -63,15 +64,6 @@ interface ActiveSession {
 }
 
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
-
-const hasMethods =
-  (...names: string[]) =>
-  (value: unknown): boolean =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
 // zod/mini keeps the browser bundle small (≈ 20 kB instead of ≈ 90 kB for the full zod API).
 const optionsSchema = z.object({

@@ -2,6 +2,7 @@ import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import * as z from 'zod';
 import type { FetchLike } from '../core/client/request-json.js';
 import { type Logger, safeLogger } from '../core/logger.js';
+import { hasMethods, isFunction } from '../core/method-checks.js';
 import type { AuthCorsOptions } from './cors.js';
 import { AuthConfigError } from './errors.js';
 import { KAKAO_API_BASE_URL } from './kakao.js';
@@ -64,14 +65,6 @@ const appIdSchema = z.union([
     .regex(/^\d{1,15}$/, 'a Kakao app id is a number')
     .transform(Number),
 ]);
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
-const hasMethods =
-  (...names: string[]) =>
-  (value: unknown): boolean =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
 const optionsSchema = z.object({
   identityPoolId: z

@@ -1,4 +1,4 @@
-import type { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { IndexDefinition, KeyDefinition, TableDefinition } from '../core/table-definition.js';
@@ -11,6 +11,65 @@ export interface GameTableSettings {
   removalPolicy?: RemovalPolicy;
   /** Default true (except where a construct says otherwise). */
   pointInTimeRecovery?: boolean;
+}
+
+/** A module's table set: how to define its tables from its settings, and its settings before the prefix. */
+export interface ModuleTableSet<Settings extends object> {
+  /** The module's settings before the prefix (table names and any other setting). */
+  settings: Settings;
+  /** The module's table definitions for some settings (`scoreTables`, `quizTables`). */
+  definitionsOf: (settings: Settings) => TableDefinition[];
+  /** The definitions under the module's default names: each table's construct id comes from its default name. */
+  defaultDefinitions: readonly TableDefinition[];
+  /** Point-in-time recovery when {@link GameTableSettings.pointInTimeRecovery} is not set. */
+  defaultPointInTimeRecovery: boolean;
+}
+
+/** A module's deployed tables: the prefixed settings its handlers run with, and each table by its setting. */
+export interface DeployedModuleTables<Settings extends object> {
+  settings: Settings;
+  definitions: TableDefinition[];
+  /** By the setting that names the table (`scoresTable`, `rooms`, …), or by its name when no setting holds it. */
+  tables: Record<string, Table>;
+}
+
+/**
+ * Deploys every table of a module under the game's prefix (default `<stack name>-`) with the removal policy
+ * (default `RETAIN`) and point-in-time recovery of `tableSettings`, so a table the module adds deploys with it.
+ *
+ * @param scope - The module's construct.
+ * @param tableSettings - The game's table settings.
+ * @param set - The module's table set.
+ * @returns The prefixed settings, definitions and tables.
+ * @example
+ * ```ts
+ * const { settings, tables } = deployModuleTables(this, props.tableSettings ?? {}, {
+ *   settings: { ...DEFAULT_QUIZ_TABLE_NAMES, ...props.tables },
+ *   definitionsOf: quizTables,
+ *   defaultDefinitions: quizTables(),
+ *   defaultPointInTimeRecovery: false,
+ * });
+ * ```
+ */
+export function deployModuleTables<Settings extends object>(
+  scope: Construct,
+  tableSettings: GameTableSettings,
+  set: ModuleTableSet<Settings>,
+): DeployedModuleTables<Settings> {
+  const prefix = tableSettings.namePrefix ?? `${Stack.of(scope).stackName}-`;
+  const tableNames = new Set(set.definitionsOf(set.settings).map((t) => t.name));
+  const settings = prefixTableNames(set.settings, tableNames, prefix);
+  const definitions = set.definitionsOf(settings);
+  const ids = set.defaultDefinitions.map((t) => tableConstructId(t.name));
+  const tables: Record<string, Table> = {};
+  definitions.forEach((definition, index) => {
+    const key = settingOfTable(settings, definition.name) ?? definition.name;
+    tables[key] = tableFromDefinition(scope, ids[index] ?? tableConstructId(definition.name), definition, {
+      removalPolicy: tableSettings.removalPolicy ?? RemovalPolicy.RETAIN,
+      pointInTimeRecovery: tableSettings.pointInTimeRecovery ?? set.defaultPointInTimeRecovery,
+    });
+  });
+  return { settings, definitions, tables };
 }
 
 const ATTRIBUTE_TYPES = {

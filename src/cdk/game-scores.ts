@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -22,13 +22,7 @@ import {
   scoreTables,
 } from '../scores/table.js';
 import { acknowledgeRules, arnFinding } from './acknowledge.js';
-import {
-  type GameTableSettings,
-  prefixTableNames,
-  settingOfTable,
-  tableConstructId,
-  tableFromDefinition,
-} from './dynamodb-tables.js';
+import { deployModuleTables, type GameTableSettings, settingOfTable } from './dynamodb-tables.js';
 import { createGameFunction, type GameFunctionSettings } from './game-function.js';
 import { CURSOR_KEY_ENV } from '../scores/cursor.js';
 import { GameHttpApi } from './game-http-api.js';
@@ -142,20 +136,13 @@ export class GameScores extends Construct {
 
   constructor(scope: Construct, id: string, props: GameScoresProps = {}) {
     super(scope, id);
-    const settings = props.tableSettings ?? {};
-    const prefix = settings.namePrefix ?? `${Stack.of(this).stackName}-`;
-    const base = resolveScoreTables(props.tables);
-    this.tableConfig = prefixTableNames(base, new Set(scoreTables(base).map((t) => t.name)), prefix);
-    const definitions = scoreTables(this.tableConfig);
-    const ids = scoreTables(DEFAULT_SCORE_TABLES).map((t) => tableConstructId(t.name));
-    const tables: Record<string, Table> = {};
-    definitions.forEach((definition, index) => {
-      const key = settingOfTable(this.tableConfig, definition.name) ?? definition.name;
-      tables[key] = tableFromDefinition(this, ids[index] ?? tableConstructId(definition.name), definition, {
-        removalPolicy: settings.removalPolicy ?? RemovalPolicy.RETAIN,
-        pointInTimeRecovery: settings.pointInTimeRecovery ?? true,
-      });
+    const { settings, definitions, tables } = deployModuleTables(this, props.tableSettings ?? {}, {
+      settings: resolveScoreTables(props.tables),
+      definitionsOf: (config) => scoreTables(config),
+      defaultDefinitions: scoreTables(DEFAULT_SCORE_TABLES),
+      defaultPointInTimeRecovery: true,
     });
+    this.tableConfig = settings;
     this.tables = tables;
     this.scoresTable = tables.scoresTable!;
     this.distributionTable = tables.distributionTable!;

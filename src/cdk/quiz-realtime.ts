@@ -10,13 +10,7 @@ import type { QuizSocketHandlerOptions } from '../quiz/socket-options.js';
 import { DEFAULT_QUIZ_TABLE_NAMES, type QuizTableNames, quizTables } from '../quiz/tables.js';
 import { parseWordPack } from '../quiz/word-pack.js';
 import { acknowledgeRules, arnFinding, environmentFinding } from './acknowledge.js';
-import {
-  type GameTableSettings,
-  prefixTableNames,
-  settingOfTable,
-  tableConstructId,
-  tableFromDefinition,
-} from './dynamodb-tables.js';
+import { deployModuleTables, type GameTableSettings } from './dynamodb-tables.js';
 import { createGameFunction, type GameFunctionSettings } from './game-function.js';
 import { type ApiThrottle, DEFAULT_API_THROTTLE } from './game-http-api.js';
 import type { JsonHandlerOptions } from './json-options.js';
@@ -85,27 +79,24 @@ export class QuizRealtime extends Construct {
     if (props.requireToken === true && props.identityPoolId === undefined) {
       throw new Error('QuizRealtime: requireToken needs an identityPoolId to verify tokens against.');
     }
-    const settings = props.tableSettings ?? {};
-    const prefix = settings.namePrefix ?? `${Stack.of(this).stackName}-`;
-    const base: QuizTableNames = { ...DEFAULT_QUIZ_TABLE_NAMES, ...props.tables };
-    this.tableNames = prefixTableNames(base, new Set(quizTables(base).map((t) => t.name)), prefix);
-    const ids = quizTables().map((t) => tableConstructId(t.name));
-    const tables: Record<string, Table> = {};
-    quizTables(this.tableNames).forEach((definition, index) => {
-      const key = settingOfTable(this.tableNames, definition.name) ?? definition.name;
-      tables[key] = tableFromDefinition(this, ids[index] ?? tableConstructId(definition.name), definition, {
-        removalPolicy: settings.removalPolicy ?? RemovalPolicy.RETAIN,
-        pointInTimeRecovery: settings.pointInTimeRecovery ?? false,
-      });
-      if (settings.pointInTimeRecovery !== true) {
-        acknowledgeRules(tables[key], [
+    const tableSettings = props.tableSettings ?? {};
+    const { settings, tables } = deployModuleTables(this, tableSettings, {
+      settings: { ...DEFAULT_QUIZ_TABLE_NAMES, ...props.tables },
+      definitionsOf: (names) => quizTables(names),
+      defaultDefinitions: quizTables(),
+      defaultPointInTimeRecovery: false,
+    });
+    if (tableSettings.pointInTimeRecovery !== true) {
+      for (const table of Object.values(tables)) {
+        acknowledgeRules(table, [
           {
             id: 'AwsSolutions-DDB3',
             reason: 'Quiz tables hold minutes to days of room state, all under TTL.',
           },
         ]);
       }
-    });
+    }
+    this.tableNames = settings;
     this.tables = tables;
 
     const words =

@@ -1,3 +1,5 @@
+import { hasMethods } from './method-checks.js';
+
 /**
  * The one logger contract of the kit's server code: an object with a method per level taking a message and
  * structured fields — the shape of `console`, the Powertools for AWS Lambda `Logger`, winston and most other
@@ -41,10 +43,10 @@ export interface Logger {
  * ```
  */
 export function isLogger(value: unknown): value is Logger {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return (['info', 'warn', 'error'] as const).every((level) => typeof candidate[level] === 'function');
+  return isLoggerShaped(value);
 }
+
+const isLoggerShaped = hasMethods('info', 'warn', 'error');
 
 /** Field names whose values are secrets: never written, whatever a caller passes. */
 const SECRET_FIELD =

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/support/errors.js';
 import { isPatchError } from './errors.js';
 import { blobKey, parseManifest, parsePointer, releaseManifestKey, serializeDocument } from './manifest.js';
 
@@ -15,15 +16,6 @@ function manifest(files: Record<string, unknown>, extra: Record<string, unknown>
     files,
     ...extra,
   };
-}
-
-function errorOf(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('parseManifest', () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/support/errors.js';
 import { isPatchError } from './errors.js';
 import { generateSigningKeyPair, signDocument, verifyDocument } from './signing.js';
 
 const keys = generateSigningKeyPair();
 const document = { formatVersion: 1, release: 'r1', sequence: 2, files: { 'a.txt': { size: 1 } } };
-
-function errorOf(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('Ed25519 document signatures', () => {
   it('verifies a document it signed', () => {

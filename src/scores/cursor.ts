@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { ScoresError } from './errors.js';
 import { isValidPlayerId } from './identity.js';
 import { MAX_BOARD_SHARDS } from './partition-keys.js';
+import type { ResolvedScoreTables } from './table.js';
 
 /**
  * Where a leaderboard page ended: the last row (its score, shard and player), how many rows came before the next
@@ -102,6 +103,26 @@ export function resolveCursorKey(
       ]),
     )
     .digest();
+}
+
+/**
+ * A handler's cursor codec: signed with the `cursorKey` option, else as {@link resolveCursorKey} says, with the
+ * score tables as the deployment the derived key binds cursors to.
+ *
+ * @throws {ScoresError} `INVALID_OPTIONS` for a key shorter than 16 bytes.
+ * @example
+ * ```ts
+ * const cursors = handlerCursorCodec(options.cursorKey, tables, (message) => log.warn(message));
+ * ```
+ */
+export function handlerCursorCodec(
+  option: string | Uint8Array | undefined,
+  tables: ResolvedScoreTables,
+  warn: (message: string) => void,
+): CursorCodec {
+  return createCursorCodec(
+    resolveCursorKey(option, [tables.scoresTable, tables.scoreIndex, tables.distributionTable], warn),
+  );
 }
 
 /**

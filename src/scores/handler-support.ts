@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ApiGatewayEvent } from '../core/lambda/http-request.js';
-import { RequestError } from '../core/lambda/http-request.js';
+import { queryParameters, RequestError, requestMethod } from '../core/lambda/http-request.js';
 import { errorResponse, type HttpResult } from '../core/lambda/http-response.js';
 import { isGameKitError } from '../core/errors.js';
 import { consoleLogger, isLogger, type LogFields, type Logger, safeLogger } from '../core/logger.js';
+import type { BoardResolver, ResolvedBoardSettings } from './board-settings.js';
 import { SCORES_ERROR_STATUS, ScoresError } from './errors.js';
 
 /** An HTTP handler of the scores module: an API Gateway proxy event (HTTP API 2.0 or REST API 1.0) in, a JSON result out. */
@@ -119,4 +120,64 @@ export function integerParameter(
     throw new ScoresError('INVALID_QUERY', `${name} must be an integer from ${bounds.min} to ${bounds.max}.`);
   }
   return value;
+}
+
+/**
+ * A handler option that is a whole number from 1 to `max`, or `fallback` when it is not given.
+ *
+ * @throws {ScoresError} `INVALID_OPTIONS` at factory time.
+ * @example
+ * ```ts
+ * const maxLimit = integerOption(options.maxLimit, 'maxLimit', 100, 1000);
+ * ```
+ */
+export function integerOption(
+  value: number | undefined,
+  name: string,
+  fallback: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new ScoresError('INVALID_OPTIONS', `${name} must be an integer from 1 to ${max}.`);
+  }
+  return value;
+}
+
+/**
+ * The settings of the board a request names.
+ *
+ * @throws {ScoresError} `UNKNOWN_BOARD` when no entry of the catalog matches it.
+ * @example
+ * ```ts
+ * const settings = settingsOfBoard(boards, body.board ?? defaultBoard);
+ * ```
+ */
+export function settingsOfBoard(boards: BoardResolver, board: string): ResolvedBoardSettings {
+  const settings = boards.settingsOf(board);
+  if (!settings) throw new ScoresError('UNKNOWN_BOARD', `There is no board "${board}".`);
+  return settings;
+}
+
+/** A read request: its query string, and the board it names with that board's settings. */
+export interface BoardRead {
+  query: Record<string, string | undefined>;
+  board: string;
+  settings: ResolvedBoardSettings;
+}
+
+/**
+ * Checks a read request (GET only) and resolves the board its `?board` names (default `defaultBoard`).
+ *
+ * @throws {ScoresError} `METHOD_NOT_ALLOWED`, `UNKNOWN_BOARD`.
+ * @example
+ * ```ts
+ * const { query, board, settings } = boardRead(event, boards, defaultBoard);
+ * ```
+ */
+export function boardRead(event: ApiGatewayEvent, boards: BoardResolver, defaultBoard: string): BoardRead {
+  if (requestMethod(event) !== 'GET') throw new ScoresError('METHOD_NOT_ALLOWED', 'Use GET.');
+  const query = queryParameters(event);
+  const board = query.board ?? defaultBoard;
+  return { query, board, settings: settingsOfBoard(boards, board) };
 }

@@ -1,15 +1,15 @@
 import type { Logger } from '../core/logger.js';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
 import { numberValue, readInteger, stringValue } from './attribute-values.js';
 import { type BoardCatalog, resolveBoardOptions } from './board-settings.js';
-import { createCursorCodec, resolveCursorKey } from './cursor.js';
+import { handlerCursorCodec } from './cursor.js';
 import { boardShardKeys } from './partition-keys.js';
-import { ScoresError } from './errors.js';
 import {
   answerErrors,
+  boardRead,
   type DynamoDbClientOption,
+  integerOption,
   integerParameter,
   resolveDynamoDbClient,
   type ScoresHttpHandler,
@@ -50,28 +50,15 @@ export interface ScoreHistoryHandlerOptions extends DynamoDbClientOption {
 export function createScoreHistoryHandler(options: ScoreHistoryHandlerOptions = {}): ScoresHttpHandler {
   const tables = resolveScoreTables(options.tables);
   const { boards, defaultBoard } = resolveBoardOptions(options);
-  const maxLimit = options.maxLimit ?? 1000;
-  if (!Number.isInteger(maxLimit) || maxLimit < 1 || maxLimit > 10_000) {
-    throw new ScoresError('INVALID_OPTIONS', 'maxLimit must be an integer from 1 to 10000.');
-  }
+  const maxLimit = integerOption(options.maxLimit, 'maxLimit', 1000, 10_000);
   const dynamodb = resolveDynamoDbClient(options);
   const log = resolveScoresLogger(options.logger);
   const { board: boardAttribute, score: scoreAttribute } = tables.attributes;
-  const cursors = createCursorCodec(
-    resolveCursorKey(
-      options.cursorKey,
-      [tables.scoresTable, tables.scoreIndex, tables.distributionTable],
-      (message) => log.warn(message),
-    ),
-  );
+  const cursors = handlerCursorCodec(options.cursorKey, tables, (message) => log.warn(message));
 
   return (event) =>
     answerErrors(log, async () => {
-      if (requestMethod(event) !== 'GET') throw new ScoresError('METHOD_NOT_ALLOWED', 'Use GET.');
-      const query = queryParameters(event);
-      const board = query.board ?? defaultBoard;
-      const settings = boards.settingsOf(board);
-      if (!settings) throw new ScoresError('UNKNOWN_BOARD', `There is no board "${board}".`);
+      const { query, board, settings } = boardRead(event, boards, defaultBoard);
       const limit = integerParameter(query.limit, 'limit', { min: 1, max: maxLimit, fallback: maxLimit });
       const cursor = query.cursor === undefined ? undefined : cursors.decodeHistory(query.cursor, board);
       // Each shard counts the plays of its own players: the same score may appear in several shards. Every

@@ -1,6 +1,5 @@
 import type { Logger } from '../core/logger.js';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { queryParameters, requestMethod } from '../core/lambda/http-request.js';
 import { jsonResponse } from '../core/lambda/http-response.js';
 import { stringValue } from './attribute-values.js';
 import {
@@ -9,11 +8,13 @@ import {
   resolveBoardOptions,
   type ResolvedBoardSettings,
 } from './board-settings.js';
-import { createCursorCodec, type CursorCodec, type LeaderboardCursor, resolveCursorKey } from './cursor.js';
+import { type CursorCodec, handlerCursorCodec, type LeaderboardCursor } from './cursor.js';
 import { ScoresError } from './errors.js';
 import {
   answerErrors,
+  boardRead,
   type DynamoDbClientOption,
+  integerOption,
   integerParameter,
   resolveDynamoDbClient,
   type ScoresHttpHandler,
@@ -88,29 +89,19 @@ export interface LeaderboardHandlerOptions extends DynamoDbClientOption {
 export function createLeaderboardHandler(options: LeaderboardHandlerOptions = {}): ScoresHttpHandler {
   const tables = resolveScoreTables(options.tables);
   const { boards, defaultBoard } = resolveBoardOptions(options);
-  const maxLimit = boundedOption(options.maxLimit, 'maxLimit', 100, 1000);
-  const maxRadius = boundedOption(options.maxRadius, 'maxRadius', 25, 100);
+  const maxLimit = integerOption(options.maxLimit, 'maxLimit', 100, 1000);
+  const maxRadius = integerOption(options.maxRadius, 'maxRadius', 25, 100);
   const dynamodb = resolveDynamoDbClient(options);
   const log = resolveScoresLogger(options.logger);
   const rankSource = options.rank ?? 'histogram';
   if (rankSource !== 'histogram' && rankSource !== 'count')
     throw new ScoresError('INVALID_OPTIONS', "rank must be 'histogram' or 'count'.");
-  const cursors = createCursorCodec(
-    resolveCursorKey(
-      options.cursorKey,
-      [tables.scoresTable, tables.scoreIndex, tables.distributionTable],
-      (message) => log.warn(message),
-    ),
-  );
+  const cursors = handlerCursorCodec(options.cursorKey, tables, (message) => log.warn(message));
   const reader = new LeaderboardReader(dynamodb, tables, cursors, rankSource);
 
   return (event) =>
     answerErrors(log, async () => {
-      if (requestMethod(event) !== 'GET') throw new ScoresError('METHOD_NOT_ALLOWED', 'Use GET.');
-      const query = queryParameters(event);
-      const board = query.board ?? defaultBoard;
-      const settings = boards.settingsOf(board);
-      if (!settings) throw new ScoresError('UNKNOWN_BOARD', `There is no board "${board}".`);
+      const { query, board, settings } = boardRead(event, boards, defaultBoard);
       if (query.around !== undefined) {
         const radius = integerParameter(query.radius, 'radius', {
           min: 0,
@@ -279,12 +270,4 @@ class LeaderboardReader {
     ]);
     return { betterThanPlayer, tiedWithPlayer, tiedWithTop };
   }
-}
-
-function boundedOption(value: number | undefined, name: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new ScoresError('INVALID_OPTIONS', `${name} must be an integer from 1 to ${max}.`);
-  }
-  return value;
 }

@@ -1,5 +1,6 @@
-import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { numberValue, readInteger, stringValue } from './attribute-values.js';
+import { type HistogramBucket, readHistogramPartition } from './histogram-partition.js';
 import type { ResolvedScoreTables } from './table.js';
 import { DISTRIBUTION_ATTRIBUTES } from './table.js';
 import type { BoardOrder } from './types.js';
@@ -165,31 +166,11 @@ export class RankHistogramReader {
     order: BoardOrder,
     score: number,
     level: number,
-  ): Promise<Array<{ bucket: number; count: number }>> {
+  ): Promise<HistogramBucket[]> {
     const key = rankItemKey(board, score, level);
-    const { attributes } = this.tables;
-    const items: Array<{ bucket: number; count: number }> = [];
-    let startKey: Record<string, never> | undefined;
-    // At most 32 items of a few hundred bytes: one page; the loop only guards against a surprise.
-    for (let page = 0; page < 10; page++) {
-      const output = await this.dynamodb.send(
-        new QueryCommand({
-          TableName: this.tables.distributionTable,
-          KeyConditionExpression: `#b = :b AND #s ${order === 'desc' ? '>=' : '<='} :s`,
-          ExpressionAttributeNames: { '#b': attributes.board, '#s': attributes.score },
-          ExpressionAttributeValues: { ':b': stringValue(key.partition), ':s': numberValue(key.bucket) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of output.Items ?? []) {
-        const bucket = readInteger(item, attributes.score);
-        const count = readInteger(item, DISTRIBUTION_ATTRIBUTES.count);
-        if (bucket !== undefined && count !== undefined) items.push({ bucket, count });
-      }
-      startKey = output.LastEvaluatedKey as Record<string, never> | undefined;
-      if (!startKey) break;
-    }
-    return items;
+    return readHistogramPartition(this.dynamodb, this.tables, key.partition, {
+      from: { bucket: key.bucket, order },
+    });
   }
 }
 

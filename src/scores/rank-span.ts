@@ -2,11 +2,10 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { numberValue, readInteger, stringValue } from './attribute-values.js';
+import { readHistogramPartition } from './histogram-partition.js';
 import { RANK_LEVELS, rankBucket, rankGroupPartition } from './rank-histogram.js';
 import { DISTRIBUTION_ATTRIBUTES, type ResolvedScoreTables } from './table.js';
 
@@ -200,29 +199,8 @@ export class RankSpanStore {
 
   /** The buckets of one histogram partition (at most 32, one page) that count at least one player. */
   private async occupiedBuckets(partition: string): Promise<number[]> {
-    const { attributes } = this.tables;
-    const buckets: number[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    for (let page = 0; page < 10; page++) {
-      const output = await this.dynamodb.send(
-        new QueryCommand({
-          TableName: this.tables.distributionTable,
-          KeyConditionExpression: '#b = :b',
-          ExpressionAttributeNames: { '#b': attributes.board },
-          ExpressionAttributeValues: { ':b': stringValue(partition) },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of output.Items ?? []) {
-        const bucket = readInteger(item, attributes.score);
-        if (bucket !== undefined && (readInteger(item, DISTRIBUTION_ATTRIBUTES.count) ?? 0) > 0)
-          buckets.push(bucket);
-      }
-      startKey = output.LastEvaluatedKey;
-      if (!startKey) break;
-    }
-    return buckets;
+    const buckets = await readHistogramPartition(this.dynamodb, this.tables, partition, { consistent: true });
+    return buckets.filter(({ count }) => count > 0).map(({ bucket }) => bucket);
   }
 
   private widenCommand(board: string, span: RankSpan, mayCreate: boolean): UpdateItemCommand {

@@ -12,6 +12,7 @@ import {
   type ScoresHttpHandler,
   resolveScoresLogger,
   type ScoresLogger,
+  settingsOfBoard,
 } from './handler-support.js';
 import { type PlayerResolver, resolvePlayerId } from './identity.js';
 import { createSubmitBodyParser, DEFAULT_SUBMIT_LIMITS, type SubmitLimits } from './submit-body.js';
@@ -94,8 +95,7 @@ export function createSubmitScoreHandler(options: SubmitScoreHandlerOptions = {}
       }
       const body = parseBody(readJsonBody(event));
       const board = body.board ?? defaultBoard;
-      const settings = boards.settingsOf(board);
-      if (!settings) throw new ScoresError('UNKNOWN_BOARD', `There is no board "${board}".`);
+      const settings = settingsOfBoard(boards, board);
       const submission: Submission = {
         tables,
         board,
