@@ -149,6 +149,45 @@ describe('sgk', { timeout: 180_000 }, () => {
     }
   });
 
+  it('says DynamoDB Local timed out and how to raise the limit (--start-timeout)', async () => {
+    const { code, killed, stderr } = await failureOf(
+      sgkWith(
+        { SGK_LOCAL_DYNAMODB_ENDPOINT: '', SGK_LOCAL_S3_ENDPOINT: '', SGK_LOCAL_START_TIMEOUT: '' },
+        'local',
+        '--port',
+        '0',
+        '--once',
+        '--quiet',
+        '--start-timeout',
+        '0.001',
+      ),
+    );
+    expect(killed).toBe(false);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^sgk: DynamoDB Local timed out: no answer on port \d+ within 0\.001 s\./m);
+    expect(stderr).toContain('SGK_LOCAL_START_TIMEOUT=<seconds>');
+    expect(stderr).toContain('sgk local --start-timeout <seconds>');
+    expect(stderr).toMatch(/\[START_TIMEOUT\]$/m);
+  });
+
+  it('takes the start-up limit from SGK_LOCAL_START_TIMEOUT and refuses a bad one', async () => {
+    const env = { SGK_LOCAL_DYNAMODB_ENDPOINT: '', SGK_LOCAL_S3_ENDPOINT: '' };
+    const tiny = await failureOf(
+      sgkWith({ ...env, SGK_LOCAL_START_TIMEOUT: '0.001' }, 'local', '--port', '0', '--once', '--quiet'),
+    );
+    const bad = await failureOf(
+      sgkWith({ ...env, SGK_LOCAL_START_TIMEOUT: 'soon' }, 'local', '--port', '0', '--once', '--quiet'),
+    );
+    const badFlag = await failureOf(sgk('local', '--start-timeout', '0', '--once'));
+
+    expect(tiny.code).toBe(1);
+    expect(tiny.stderr).toMatch(/within 0\.001 s\..*\[START_TIMEOUT\]$/ms);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('SGK_LOCAL_START_TIMEOUT must be a positive number of seconds, not "soon".');
+    expect(badFlag.code).toBe(1);
+    expect(badFlag.stderr).toMatch(/--start-timeout.*must be a positive number of seconds/);
+  });
+
   it('names the DynamoDB endpoint it could not reach, and what to check', async () => {
     const dynamodb = `http://127.0.0.1:${await closedPort()}`;
     const { code, killed, stderr } = await failureOf(
