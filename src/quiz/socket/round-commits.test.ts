@@ -49,40 +49,35 @@ function contendedRoom(losses: number) {
   return { store, rooms, commits: () => commits };
 }
 
+/** Answers in a room whose writes lose `losses` times, with the retry waits drawn from `random`. */
+async function answerUnderContention(losses: number, random: () => number) {
+  const room = contendedRoom(losses);
+  const timers = recordingTimers();
+  const rounds = new RoundCommits(
+    room.store,
+    room.rooms,
+    resolveQuizRules(),
+    { maxAnswerAttempts: 8 },
+    { random, timers },
+  );
+  const outcome = await rounds.answer(connection, game, '사람', dictionary, 0);
+  return { outcome, commits: room.commits(), waits: timers.waits };
+}
+
 describe('RoundCommits.answer under contention', () => {
   it('retries with full-jitter waits below 5 ms doubling up to 75 ms, then answers BUSY without a last wait', async () => {
-    const room = contendedRoom(Infinity);
-    const timers = recordingTimers();
-    const rounds = new RoundCommits(
-      room.store,
-      room.rooms,
-      resolveQuizRules(),
-      { maxAnswerAttempts: 8 },
-      { random: () => 0.999_999_9, timers },
-    );
-
-    const outcome = await rounds.answer(connection, game, '사람', dictionary, 0);
+    const { outcome, commits, waits } = await answerUnderContention(Infinity, () => 0.999_999_9);
 
     expect(outcome).toMatchObject({ kind: 'rejected', error: { code: 'BUSY' } });
-    expect(room.commits()).toBe(8);
-    expect(timers.waits).toEqual([4, 9, 19, 39, 74, 74, 74]);
+    expect(commits).toBe(8);
+    expect(waits).toEqual([4, 9, 19, 39, 74, 74, 74]);
   });
 
   it('draws each wait from the injected random source (0 waits nothing)', async () => {
-    const room = contendedRoom(3);
-    const timers = recordingTimers();
-    const rounds = new RoundCommits(
-      room.store,
-      room.rooms,
-      resolveQuizRules(),
-      { maxAnswerAttempts: 8 },
-      { random: () => 0, timers },
-    );
-
-    const outcome = await rounds.answer(connection, game, '사람', dictionary, 0);
+    const { outcome, commits, waits } = await answerUnderContention(3, () => 0);
 
     expect(outcome.kind).toBe('won');
-    expect(room.commits()).toBe(4);
-    expect(timers.waits).toEqual([0, 0, 0]);
+    expect(commits).toBe(4);
+    expect(waits).toEqual([0, 0, 0]);
   });
 });
