@@ -18,7 +18,10 @@ export interface DynamoDbLocalOptions {
   javaPath?: string;
   /** Keep data in this folder instead of memory (it survives restarts). */
   dbPath?: string;
-  /** How long to wait for the first answer; default 30 000 ms. */
+  /**
+   * How long to wait for the first answer; default: `$SGK_LOCAL_START_TIMEOUT` seconds, then 120 000 ms (a JVM
+   * can take a minute to start on a loaded machine).
+   */
   startTimeoutMs?: number;
   /** Extra JVM flags, e.g. `['-Xmx1g']`. */
   jvmArgs?: string[];
@@ -34,6 +37,28 @@ export interface DynamoDbLocal {
 }
 
 const require = createRequire(import.meta.url);
+
+/** The start-up limit when neither the option nor `$SGK_LOCAL_START_TIMEOUT` sets one. */
+const DEFAULT_DYNAMODB_START_TIMEOUT_MS = 120_000;
+
+/**
+ * The start-up limit in ms: the option, else `$SGK_LOCAL_START_TIMEOUT` (seconds), else 120 s.
+ *
+ * @throws {LocalServiceError} `INVALID_OPTIONS` when the variable is not a positive number of seconds.
+ */
+function resolveStartTimeoutMs(optionMs: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  if (optionMs !== undefined) return optionMs;
+  const seconds = env.SGK_LOCAL_START_TIMEOUT?.trim();
+  if (!seconds) return DEFAULT_DYNAMODB_START_TIMEOUT_MS;
+  const parsed = Number(seconds);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw new LocalServiceError(
+      'INVALID_OPTIONS',
+      `SGK_LOCAL_START_TIMEOUT must be a positive number of seconds, not "${seconds}".`,
+    );
+  }
+  return parsed * 1_000;
+}
 
 /**
  * Finds the official `DynamoDBLocal.jar`: the given path, `$SGK_DYNAMODB_LOCAL_JAR`, or the copy shipped by the
@@ -81,7 +106,8 @@ export function findDynamoDbLocalJar(jarPath?: string): string {
  * region — the local stack hands out different credentials per player.
  *
  * @throws {LocalServiceError} `JAVA_NOT_FOUND` (also when that Java has no compiler module, as in some JRE builds),
- * `DYNAMODB_LOCAL_JAR_NOT_FOUND`, `START_TIMEOUT`, `START_FAILED`
+ * `DYNAMODB_LOCAL_JAR_NOT_FOUND`, `START_TIMEOUT`, `START_FAILED`, `INVALID_OPTIONS` (a bad
+ * `$SGK_LOCAL_START_TIMEOUT`)
  * @example
  * ```ts
  * import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -96,6 +122,7 @@ export function findDynamoDbLocalJar(jarPath?: string): string {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const jar = findDynamoDbLocalJar(options.jarPath);
   const java = findJava(options.javaPath);
+  const startTimeoutMs = resolveStartTimeoutMs(options.startTimeoutMs);
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -113,7 +140,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ];
     const service = spawnSupervised(java.command, args, dirname(jar));
     try {
-      await waitUntilReady(service, port, options.startTimeoutMs ?? 30_000);
+      await waitUntilReady(service, port, startTimeoutMs);
     } catch (error) {
       launcher.dispose();
       await service.stop(1_000);
@@ -166,6 +193,8 @@ async function waitUntilReady(service: SupervisedProcess, port: number, timeoutM
   }
   throw new LocalServiceError(
     'START_TIMEOUT',
-    `DynamoDB Local did not answer on port ${port} within ${timeoutMs} ms:\n${service.recentOutput() || '(no output)'}`,
+    `DynamoDB Local timed out: no answer on port ${port} within ${timeoutMs / 1_000} s. A JVM can start slowly ` +
+      `on a busy machine: raise the limit with SGK_LOCAL_START_TIMEOUT=<seconds> (\`sgk local --start-timeout ` +
+      `<seconds>\`, the startTimeoutMs option). Its output so far:\n${service.recentOutput() || '(no output)'}`,
   );
 }

@@ -13,6 +13,7 @@ import { createScoreStreamHandler } from '../scores/stream-handler.js';
 import { createSubmitScoreHandler } from '../scores/submit-handler.js';
 import { DEFAULT_SCORE_TABLES, type ScoreTablesConfig, scoreTables } from '../scores/table.js';
 import { localClientConfig } from './client-config.js';
+import { transcriptLogger } from './transcript-logger.js';
 import type { LocalStack } from './stack/start-local-stack.js';
 import type { LocalStackConfig } from './stack/types.js';
 
@@ -110,10 +111,11 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
       const cognito = env.identity.cognito;
       const log = env.log;
       const quiz = createQuizSocketHandler({
-        log: (entry) =>
-          log(
-            `quiz ${entry.level}: ${entry.message}${entry.error instanceof Error ? ` (${entry.error.message})` : ''}`,
-          ),
+        logger: transcriptLogger(
+          log,
+          (level, message, fields) =>
+            `quiz ${level}: ${message}${fields?.error instanceof Error ? ` (${fields.error.message})` : ''}`,
+        ),
         dynamoDBDocumentClient: env.clients.documents,
         tables: quizTableNames,
         apiGatewayManagementApiClient: new ApiGatewayManagementApiClient(
@@ -141,11 +143,11 @@ export function gameStackConfig(options: GameStackOptions = {}): LocalStackConfi
               cognitoIdentityClient: new CognitoIdentityClient(
                 localClientConfig(env.endpoints.cognito ?? ''),
               ),
-              logger: {
-                info: (message, details) => log(`${message}${describe(details)}`),
-                warn: (message, details) => log(`warn: ${message}${describe(details)}`),
-                error: (message, details) => log(`error: ${message}${describe(details)}`),
-              },
+              logger: transcriptLogger(
+                log,
+                (level, message, fields) =>
+                  `${level === 'info' ? '' : `${level}: `}${message}${describe(fields)}`,
+              ),
             }),
           },
           'POST /scoreboard': {

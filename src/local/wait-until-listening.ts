@@ -1,3 +1,5 @@
+import { sleep } from '../core/backoff.js';
+
 /**
  * Polls `url` until any HTTP response arrives (the status does not matter: the server is up) or `timeoutMs`
  * passes. Resolves `true` when it answered, `false` on timeout. A bounded loop: it always ends by itself.
@@ -15,7 +17,7 @@ export async function waitUntilListening(url: string, timeoutMs: number, interva
       await response.body?.cancel();
       return true;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await sleep(Math.min(intervalMs, deadline - Date.now()));
     }
   }
   return false;

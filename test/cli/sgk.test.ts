@@ -34,6 +34,11 @@ async function failureOf(
   return { code: error.code, killed: error.killed, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
 }
 
+/** How `sgk local --port 0 --once --quiet [...extra]` failed, run with `env`. */
+function failedLocalStart(env: NodeJS.ProcessEnv, ...extra: string[]): ReturnType<typeof failureOf> {
+  return failureOf(sgkWith(env, 'local', '--port', '0', '--once', '--quiet', ...extra));
+}
+
 /** A loopback port nothing listens on: bound, then closed. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -137,9 +142,7 @@ describe('sgk', { timeout: 180_000 }, () => {
         SGK_LOCAL_DYNAMODB_ENDPOINT: '',
         SGK_LOCAL_S3_ENDPOINT: '',
       };
-      const { code, killed, stderr } = await failureOf(
-        sgkWith(env, 'local', '--port', '0', '--once', '--quiet'),
-      );
+      const { code, killed, stderr } = await failedLocalStart(env);
       // Exiting at all proves the S3 server was stopped: a listening server would keep the process alive.
       expect(killed).toBe(false);
       expect(code).toBe(1);
@@ -149,18 +152,40 @@ describe('sgk', { timeout: 180_000 }, () => {
     }
   });
 
+  it('says DynamoDB Local timed out and how to raise the limit (--start-timeout)', async () => {
+    const { code, killed, stderr } = await failedLocalStart(
+      { SGK_LOCAL_DYNAMODB_ENDPOINT: '', SGK_LOCAL_S3_ENDPOINT: '', SGK_LOCAL_START_TIMEOUT: '' },
+      '--start-timeout',
+      '0.001',
+    );
+    expect(killed).toBe(false);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^sgk: DynamoDB Local timed out: no answer on port \d+ within 0\.001 s\./m);
+    expect(stderr).toContain('SGK_LOCAL_START_TIMEOUT=<seconds>');
+    expect(stderr).toContain('sgk local --start-timeout <seconds>');
+    expect(stderr).toMatch(/\[START_TIMEOUT\]$/m);
+  });
+
+  it('takes the start-up limit from SGK_LOCAL_START_TIMEOUT and refuses a bad one', async () => {
+    const env = { SGK_LOCAL_DYNAMODB_ENDPOINT: '', SGK_LOCAL_S3_ENDPOINT: '' };
+    const tiny = await failedLocalStart({ ...env, SGK_LOCAL_START_TIMEOUT: '0.001' });
+    const bad = await failedLocalStart({ ...env, SGK_LOCAL_START_TIMEOUT: 'soon' });
+    const badFlag = await failureOf(sgk('local', '--start-timeout', '0', '--once'));
+
+    expect(tiny.code).toBe(1);
+    expect(tiny.stderr).toMatch(/within 0\.001 s\..*\[START_TIMEOUT\]$/ms);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('SGK_LOCAL_START_TIMEOUT must be a positive number of seconds, not "soon".');
+    expect(badFlag.code).toBe(1);
+    expect(badFlag.stderr).toMatch(/--start-timeout.*must be a positive number of seconds/);
+  });
+
   it('names the DynamoDB endpoint it could not reach, and what to check', async () => {
     const dynamodb = `http://127.0.0.1:${await closedPort()}`;
-    const { code, killed, stderr } = await failureOf(
-      sgkWith(
-        { SGK_LOCAL_DYNAMODB_ENDPOINT: dynamodb, SGK_LOCAL_S3_ENDPOINT: '' },
-        'local',
-        '--port',
-        '0',
-        '--once',
-        '--quiet',
-      ),
-    );
+    const { code, killed, stderr } = await failedLocalStart({
+      SGK_LOCAL_DYNAMODB_ENDPOINT: dynamodb,
+      SGK_LOCAL_S3_ENDPOINT: '',
+    });
     expect(killed).toBe(false);
     expect(code).toBe(1);
     expect(stderr).toContain(`sgk: Could not reach DynamoDB Local at ${dynamodb} (ECONNREFUSED).`);

@@ -11,7 +11,12 @@ import { rawRequest, recordingHandler, startTestGateway, tryConnect } from './fi
 const aws = localAws();
 afterAll(() => aws.destroy());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A promise that settles only when `release()` is called: a handler that hangs for as long as a test needs. */
+function hold(): { held: Promise<void>; release: () => void } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+}
 
 describe('HTTP gateway routing', () => {
   let gateway: HttpGateway;
@@ -339,9 +344,10 @@ describe('HTTP gateway results', () => {
   });
 
   it('answers 503 Service Unavailable when the handler times out', async () => {
-    gateway.setRoutes({ 'GET /slow': { handler: () => sleep(1_000).then(() => 'late'), timeoutMs: 100 } });
+    const handler = hold();
+    gateway.setRoutes({ 'GET /slow': { handler: () => handler.held.then(() => 'late'), timeoutMs: 100 } });
 
-    const response = await fetch(`${gateway.url}/slow`);
+    const response = await fetch(`${gateway.url}/slow`).finally(handler.release);
 
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ message: 'Service Unavailable' });
@@ -771,10 +777,11 @@ describe('HTTP gateway lifecycle', () => {
     const { gateway } = await startTestGateway(aws.s3);
     let entered: () => void = () => undefined;
     const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const handler = hold();
     gateway.setRoutes({
       'GET /hang': async () => {
         entered();
-        await sleep(500);
+        await handler.held;
         return 'late';
       },
     });
@@ -784,9 +791,13 @@ describe('HTTP gateway lifecycle', () => {
     );
     await inHandler;
 
-    await gateway.stop();
+    try {
+      await gateway.stop();
 
-    expect(await pending).toBe('closed');
-    expect(await tryConnect(gateway.port)).toBe('ECONNREFUSED');
+      expect(await pending).toBe('closed');
+      expect(await tryConnect(gateway.port)).toBe('ECONNREFUSED');
+    } finally {
+      handler.release();
+    }
   });
 });

@@ -32,6 +32,11 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Polls `check` until it holds (bounded). Used only for the orphaned JVM: it is not this process's child (its
+ * parent was SIGKILLed), so no exit or close event reaches this process; polling the port and the pid is the only
+ * way to see it go.
+ */
 async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

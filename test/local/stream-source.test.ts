@@ -16,7 +16,39 @@ import { localAws, uniqueName } from '../support/aws.js';
 const aws = localAws();
 afterAll(() => aws.destroy());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The test's streams client, counting the `DescribeStream` requests of the one source it is given to: a source
+ * sends one per polling round, so the count is the rounds it has started.
+ */
+function countingStreams() {
+  let rounds = 0;
+  const waiters = new Set<{ target: number; resolve: () => void }>();
+  const send = (command: object, ...rest: unknown[]): Promise<unknown> => {
+    if (command.constructor.name === 'DescribeStreamCommand') {
+      rounds += 1;
+      for (const waiter of waiters) if (rounds >= waiter.target) waiter.resolve();
+    }
+    return (aws.streams.send as (...args: unknown[]) => Promise<unknown>).call(aws.streams, command, ...rest);
+  };
+  const streams = new Proxy(aws.streams, {
+    get: (target, key) => (key === 'send' ? send : (Reflect.get(target, key, target) as unknown)),
+  });
+  return {
+    streams,
+    rounds: () => rounds,
+    /** Resolves once `count` more rounds have started. */
+    moreRounds(count: number): Promise<void> {
+      const target = rounds + count;
+      return new Promise<void>((resolve) => {
+        const waiter = { target, resolve: () => (waiters.delete(waiter), resolve()) };
+        waiters.add(waiter);
+      });
+    },
+  };
+}
+
+/** Yields to the event loop once: every pending microtask and the I/O callbacks already due run first. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Everything a test started, stopped and deleted after it. */
 const sources: StreamSource[] = [];
@@ -312,14 +344,26 @@ describe('DynamoDB stream source', () => {
   it('invokes nothing after stop()', async () => {
     const { table, streamArn } = await streamTable();
     const seen = recorder();
-    const { source } = start(table, streamArn, seen.handler);
+    const stopped = countingStreams();
+    const { source } = start(table, streamArn, seen.handler, { streams: stopped.streams });
     await putItems(table, ['before']);
     await source.idle();
 
     await source.stop();
+    const roundsAtStop = stopped.rounds();
     await putItems(table, ['after']);
-    await sleep(500);
+    // The proof that a source still polling would have delivered 'after': a second source with the same poll
+    // interval delivers it and then polls three more rounds, in which the stopped one must start none.
+    const control = countingStreams();
+    const controlSeen = recorder();
+    const { source: controlSource } = start(table, streamArn, controlSeen.handler, {
+      streams: control.streams,
+    });
+    await controlSource.idle();
+    await control.moreRounds(3);
 
+    expect(controlSeen.batches.flat()).toEqual(['before', 'after']);
+    expect(stopped.rounds()).toBe(roundsAtStop);
     expect(seen.batches).toEqual([['before']]);
     await expect(source.idle()).rejects.toThrow(/stopped/);
   });
@@ -340,7 +384,9 @@ describe('DynamoDB stream source', () => {
 
     let stopped = false;
     const stopping = source.stop().then(() => (stopped = true));
-    await sleep(100);
+    // stop() has nothing left to wait for but the invocation: without that wait it would have resolved within
+    // the microtasks this turn of the event loop runs.
+    await nextTurn();
     const stoppedBeforeRelease = stopped;
     release();
     await stopping;

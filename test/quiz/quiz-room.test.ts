@@ -129,6 +129,8 @@ describe('QuizRoom with the local stack', () => {
       room.onStatus((status) => statuses.push(status));
       const startedAt = Date.now();
 
+      // No event can stand in for time here: the gateway's idle timeout is wall time (as on AWS), so the proof
+      // that it could have closed the connection is that more than two idle timeouts (2 × 4 s) have passed.
       await eventually(() => Date.now() - startedAt > 9_000, 12_000);
 
       expect(statuses).toEqual([]);

@@ -151,11 +151,12 @@ describe('quiz rate limits through the local stack', () => {
     clients.push(client);
     const playerId = client.all('state')[0]!.self!.playerId;
 
+    const handledBefore = quiz.messagesHandled();
     for (let index = 0; index < 30; index++) client.send({ action: 'chat', text: `줄 ${index}` });
-    await eventually(
-      async () => rateErrors(client).length > 0 && (await chatItems(quiz, 'spread', playerId)) >= 4,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every line handled (stored or refused): nothing is left that could still write.
+    await quiz.untilMessagesHandled(handledBefore + 30);
+    await client.count('error', 1);
+    expect(rateErrors(client).length).toBeGreaterThan(0);
 
     // Three instances with their own memory, one bucket: 4 lines (plus at most one refill in the test's time).
     expect(await chatItems(quiz, 'spread', playerId)).toBeLessThanOrEqual(5);
@@ -179,9 +180,12 @@ describe('quiz rate limits through the local stack', () => {
     clients.push(...tabs);
     const playerId = tabs[0]!.all('state')[0]!.self!.playerId;
 
+    const handledBefore = quiz.messagesHandled();
     for (let index = 0; index < 8; index++) tabs[index % 2]!.send({ action: 'chat', text: `탭 ${index}` });
-    await eventually(() => tabs.some((tab) => rateErrors(tab).length > 0));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every line handled (stored or refused): nothing is left that could still write.
+    await quiz.untilMessagesHandled(handledBefore + 8);
+    await Promise.any(tabs.map((tab) => tab.count('error', 1)));
+    expect(tabs.some((tab) => rateErrors(tab).length > 0)).toBe(true);
 
     // Each connection alone would allow 4 (8 in all); the player's bucket allows 5.
     expect(await chatItems(quiz, 'tabs', playerId)).toBe(5);

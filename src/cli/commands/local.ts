@@ -19,6 +19,7 @@ interface LocalCommandOptions {
   port: number;
   once?: boolean;
   quiet?: boolean;
+  startTimeout?: number;
 }
 
 /** Adds `sgk local`: starts the local stack from a config module and keeps it running until Ctrl-C. */
@@ -40,10 +41,18 @@ export function registerLocalCommand(program: Command): void {
     )
     .option('--once', 'start everything, print the endpoints, then stop (a smoke test)')
     .option('-q, --quiet', 'do not print one line per invocation')
+    .option(
+      '--start-timeout <seconds>',
+      'how long DynamoDB Local (a JVM) may take to start; also $SGK_LOCAL_START_TIMEOUT (default: 120)',
+      positiveSeconds,
+    )
     .action(async (options: LocalCommandOptions) => {
       const started = Date.now();
       const loaded = options.config ? await loadLocalStackConfig(options.config) : defaultLocalStackConfig();
-      const config = options.port === 0 ? loaded : withLocalPorts(loaded, options.port);
+      const config = withStartTimeout(
+        options.port === 0 ? loaded : withLocalPorts(loaded, options.port),
+        options.startTimeout,
+      );
       if (options.port !== 0) await assertLocalPortsFree(options.port, externalPortServices(config));
       const stack = await startLocalStack({
         ...config,
@@ -73,6 +82,23 @@ function portNumber(value: string): number {
     throw new InvalidArgumentError('must be 0 (free ports) or a port from 1 to 65530');
   }
   return port;
+}
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new InvalidArgumentError('must be a positive number of seconds');
+  return seconds;
+}
+
+/** The config with DynamoDB Local's start-up limit set from `--start-timeout`, when given. */
+function withStartTimeout(config: LocalStackConfig, seconds: number | undefined): LocalStackConfig {
+  if (seconds === undefined) return config;
+  const services = config.services ?? {};
+  return {
+    ...config,
+    services: { ...services, dynamodb: { ...services.dynamodb, startTimeoutMs: seconds * 1_000 } },
+  };
 }
 
 /**

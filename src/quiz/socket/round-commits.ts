@@ -2,7 +2,7 @@
  * The two conditional writes that change a round: ending it when its time ran out, and recording a correct
  * answer. Both retry on a stale version (someone else changed the room first), at most `maxAnswerAttempts` times.
  */
-import { randomInt } from 'node:crypto';
+import { type BackoffOptions, type Timers, backoffDelay, globalTimers, sleep } from '../../core/backoff.js';
 import type { QuizDictionary } from '../dictionary.js';
 import { type QuizRules, type RoomGame, acceptAnswer, expireRound } from '../game.js';
 import type { CorrectEvent, ErrorEvent } from '../protocol.js';
@@ -10,6 +10,25 @@ import type { ConnectionRecord, QuizStore } from '../room-store.js';
 import type { QuizSocketSettings } from '../socket-options.js';
 import { errorEvent } from './event.js';
 import type { RoomReader } from './room-snapshot.js';
+
+/**
+ * The wait between two tries of a contended conditional write: full jitter below 5 ms, doubling per retry up to
+ * 75 ms. Contention lasts as long as the other write (a few milliseconds), so the waits stay short; the jitter
+ * spreads the losers so they do not collide again.
+ */
+export const ROUND_COMMIT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
+  initialDelayMs: 5,
+  maxDelayMs: 75,
+  factor: 2,
+});
+
+/** Randomness and timers of the retry waits, injectable for tests. */
+export interface RoundCommitTiming {
+  /** A `[0, 1)` source for the jitter; default `Math.random`. */
+  random?: () => number;
+  /** Default: the global timers. */
+  timers?: Timers;
+}
 
 /** How a correct answer ended. */
 export type AnswerOutcome =
@@ -31,6 +50,7 @@ export class RoundCommits {
     private readonly rooms: RoomReader,
     private readonly rules: QuizRules,
     private readonly settings: Pick<QuizSocketSettings, 'maxAnswerAttempts'>,
+    private readonly timing: RoundCommitTiming = {},
   ) {}
 
   /** Ends the round if its time ran out; the game to use afterwards and whether it changed. */
@@ -108,11 +128,17 @@ export class RoundCommits {
           error: errorEvent('WORD_ALREADY_USED', `"${word}" was already given this round.`, game.round),
         };
       }
-      await new Promise((resolve) => setTimeout(resolve, randomInt(0, 5 + attempt * 10)));
+      if (attempt + 1 < this.settings.maxAnswerAttempts) await this.waitBeforeRetry(attempt + 1);
     }
     return {
       kind: 'rejected',
       error: errorEvent('BUSY', 'The room is busy; send your answer again.', judged.round),
     };
+  }
+
+  /** Waits before retry `retry` (1 for the first) of a write that lost to another one. */
+  private async waitBeforeRetry(retry: number): Promise<void> {
+    const delayMs = backoffDelay(retry, ROUND_COMMIT_BACKOFF, this.timing.random);
+    await sleep(delayMs, { timers: this.timing.timers ?? globalTimers });
   }
 }
