@@ -2,7 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants } from 'node:zlib';
-import pLimit from 'p-limit';
+import { runBoundedTasks } from './bounded-tasks.js';
 import { type ChunkingParameters, chunkFile } from './chunker.js';
 import { type CompressionOptions, type StoredEncoding, encodeForStorage } from './compression.js';
 import { PatchError, isPatchError, throwIfAborted } from './errors.js';
@@ -136,37 +136,35 @@ export async function storeReleaseFiles(
   let uploadedBytes = 0;
   let uploadedRawBytes = 0;
   let reusedChunks = 0;
-  const limit = pLimit(layout.concurrency);
-  await Promise.all(
-    [...pending.values()].map((chunk) =>
-      limit(async () => {
-        throwIfAborted(target.signal);
-        const raw = await readChunk(chunk);
-        const encoded =
-          layout.compression === false
-            ? { encoding: 'identity' as StoredEncoding, bytes: raw }
-            : await encodeChunk(raw, layout.compression);
-        const storedSha256 = encoded.encoding === 'br' ? sha256Hex(encoded.bytes) : chunk.sha256;
-        const ref: ChunkRef =
-          encoded.encoding === 'br'
-            ? [chunk.sha256, chunk.size, encoded.bytes.length, storedSha256]
-            : [chunk.sha256, chunk.size];
-        const key = target.s3Key(chunkKey(chunk.sha256, encoded.encoding));
-        const existing = await headObjectSize(target.s3, target.bucket, key, target.signal);
-        let sent = 0;
-        if (existing === encoded.bytes.length) reusedChunks += 1;
-        else {
-          await putImmutable(target, key, encoded.bytes, storedSha256, chunk.source.path);
-          uploadedChunks += 1;
-          sent = encoded.bytes.length;
-          uploadedBytes += sent;
-          uploadedRawBytes += chunk.size;
-        }
-        stored.set(chunk.sha256, ref);
-        progress.chunkDone(chunk.size, sent, chunk.source.path);
-      }),
-    ),
-  );
+  // On the first failed upload no further chunk starts and the ones under way are aborted; the error is thrown
+  // only once none is running, so nothing reaches the bucket after the publish has failed.
+  await runBoundedTasks([...pending.values()], layout.concurrency, target.signal, async (chunk, signal) => {
+    const taskTarget = { ...target, signal };
+    const raw = await readChunk(chunk);
+    const encoded =
+      layout.compression === false
+        ? { encoding: 'identity' as StoredEncoding, bytes: raw }
+        : await encodeChunk(raw, layout.compression);
+    throwIfAborted(signal);
+    const storedSha256 = encoded.encoding === 'br' ? sha256Hex(encoded.bytes) : chunk.sha256;
+    const ref: ChunkRef =
+      encoded.encoding === 'br'
+        ? [chunk.sha256, chunk.size, encoded.bytes.length, storedSha256]
+        : [chunk.sha256, chunk.size];
+    const key = target.s3Key(chunkKey(chunk.sha256, encoded.encoding));
+    const existing = await headObjectSize(target.s3, target.bucket, key, signal);
+    let sent = 0;
+    if (existing === encoded.bytes.length) reusedChunks += 1;
+    else {
+      await putImmutable(taskTarget, key, encoded.bytes, storedSha256, chunk.source.path);
+      uploadedChunks += 1;
+      sent = encoded.bytes.length;
+      uploadedBytes += sent;
+      uploadedRawBytes += chunk.size;
+    }
+    stored.set(chunk.sha256, ref);
+    progress.chunkDone(chunk.size, sent, chunk.source.path);
+  });
   for (const entry of Object.values(files)) {
     if (entry.chunks) entry.chunks = entry.chunks.map((ref) => stored.get(ref[0]) ?? ref);
     else if (entry.size > 0) {

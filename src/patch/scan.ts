@@ -2,8 +2,8 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import pLimit from 'p-limit';
 import picomatch from 'picomatch';
+import { runBoundedTasks } from './bounded-tasks.js';
 import { PatchError, throwIfAborted } from './errors.js';
 import { hashFile } from './hash.js';
 import { STATE_DIR_NAME, findPathCollisions, toManifestPath, unsafeSegmentReason } from './paths.js';
@@ -193,38 +193,41 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
   };
   if (options.onProgress) for (const file of scanned) report(file.size);
 
-  const limit = pLimit(options.concurrency ?? 4);
   let hashedFiles = 0;
   let hashedBytes = 0;
-  const hashed = await Promise.all(
-    toHash.map((candidate) =>
-      limit(async (): Promise<ScannedFile> => {
-        throwIfAborted(options.signal);
-        let { info } = candidate;
-        let sha256 = '';
-        for (let attempt = 0; ; attempt++) {
-          const result = await hashFile(candidate.absolutePath, { signal: options.signal });
-          const after = await stat(candidate.absolutePath);
-          const stable =
-            after.size === info.size && after.mtimeMs === info.mtimeMs && result.size === info.size;
-          hashedFiles += 1;
-          hashedBytes += result.size;
-          sha256 = result.sha256;
-          // A file that changes while it is read is read again (twice at most); only a stable read is cached.
-          if (stable) cache.set(candidate.relative, info, sha256);
-          info = after;
-          if (stable || attempt >= 2) break;
-        }
-        report(info.size);
-        return {
-          path: candidate.path,
-          absolutePath: candidate.absolutePath,
-          size: info.size,
-          sha256,
-          mtimeMs: info.mtimeMs,
-        };
-      }),
-    ),
+  // A file that cannot be read stops the scan: no further file starts, the reads under way stop, and the error
+  // is thrown once none is running. Results keep the walk's order (NFC/NFD twins: the first one walked wins).
+  const hashed: ScannedFile[] = [];
+  const tasks = [...toHash.entries()];
+  await runBoundedTasks(
+    tasks,
+    options.concurrency ?? 4,
+    options.signal,
+    async ([index, candidate], signal) => {
+      let { info } = candidate;
+      let sha256 = '';
+      for (let attempt = 0; ; attempt++) {
+        const result = await hashFile(candidate.absolutePath, { signal });
+        const after = await stat(candidate.absolutePath);
+        const stable =
+          after.size === info.size && after.mtimeMs === info.mtimeMs && result.size === info.size;
+        hashedFiles += 1;
+        hashedBytes += result.size;
+        sha256 = result.sha256;
+        // A file that changes while it is read is read again (twice at most); only a stable read is cached.
+        if (stable) cache.set(candidate.relative, info, sha256);
+        info = after;
+        if (stable || attempt >= 2) break;
+      }
+      report(info.size);
+      hashed[index] = {
+        path: candidate.path,
+        absolutePath: candidate.absolutePath,
+        size: info.size,
+        sha256,
+        mtimeMs: info.mtimeMs,
+      };
+    },
   );
   scanned.push(...hashed);
   scanned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
