@@ -113,7 +113,11 @@ export interface PatchPublisherOptions {
   pointerTtlMs?: number | false;
   /** `Cache-Control` of `version.json`; default `'public, max-age=60'` (short, and it is invalidated too). */
   pointerCacheControl?: string;
-  /** Ignore globs and stat cache location for {@link PatchPublisher.scan}. */
+  /**
+   * Ignore globs and stat cache location for {@link PatchPublisher.scan}. In format 2 the scan also cuts the
+   * files it reads at or above `chunkThreshold` (one read instead of two); `chunking: false` turns that off
+   * (a scan only planned, never published, then costs the SHA-256 alone).
+   */
   scan?: Omit<ScanOptions, 'signal' | 'onProgress'>;
   /** Files uploaded at once; default 8. */
   concurrency?: number;
@@ -313,7 +317,12 @@ export class PatchPublisher {
    * @throws {PatchError} `INVALID_OPTIONS` when `dir` cannot be read, `ABORTED`.
    */
   async scan(dir: string, options: Pick<ScanOptions, 'signal' | 'onProgress'> = {}): Promise<ScanResult> {
-    this.lastScan = await scanDirectory(dir, { ...this.options.scan, ...options });
+    // Format 2: big files are cut while the scan reads them, so publishing does not read them to cut them.
+    const chunking: ScanOptions['chunking'] =
+      this.format === 2 && this.mode === 'content'
+        ? { parameters: this.layout.chunking, threshold: this.layout.chunkThreshold }
+        : false;
+    this.lastScan = await scanDirectory(dir, { chunking, ...this.options.scan, ...options });
     return this.lastScan;
   }
 
