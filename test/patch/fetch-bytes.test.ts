@@ -6,6 +6,7 @@ import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
 import {
   type PatchStack,
   hashTree,
+  recordingFetch,
   seededBigBytes,
   startPatchStack,
   temporaryFolder,
@@ -25,26 +26,6 @@ afterAll(async () => {
   await env.stack.stop();
 });
 
-/** A `fetch` that adds up the body bytes of chunk objects (`/chunks/` URLs) it passes on. */
-function chunkCountingFetch(): { fetch: typeof fetch; chunkBytes: () => number } {
-  let bytes = 0;
-  const counting = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const response = await fetch(input, init);
-    if (!response.body || !url.includes('/chunks/')) return response;
-    const counted = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          bytes += chunk.length;
-          controller.enqueue(chunk);
-        },
-      }),
-    );
-    return new Response(counted, { status: response.status, headers: response.headers });
-  };
-  return { fetch: counting, chunkBytes: () => bytes };
-}
-
 describe('the update plan reports the bytes the update will fetch', () => {
   it('a 64 MiB archive with 1 MiB overwritten: fetchBytes is the changed chunks, and what the update fetches', async () => {
     const prefix = 'fetch-bytes-64';
@@ -62,7 +43,7 @@ describe('the update plan reports the bytes the update will fetch', () => {
     await publisher.scan(source);
     const published = await publisher.publish();
 
-    const network = chunkCountingFetch();
+    const network = recordingFetch((url) => url.includes('/chunks/'));
     const updater = new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install, fetch: network.fetch });
     const plan = await updater.check();
     // Whole-file bytes to write stay what they were; the network carries only the chunks around the edit.
@@ -70,10 +51,10 @@ describe('the update plan reports the bytes the update will fetch', () => {
     expect(plan.fetchBytes).toBeGreaterThanOrEqual(MiB);
     expect(plan.fetchBytes).toBeLessThanOrEqual(MiB + 2 * 4 * MiB);
     expect(plan.fetchBytes).toBe(published.chunked?.uploadedBytes);
-    expect(network.chunkBytes()).toBe(0);
+    expect(network.bodyBytes()).toBe(0);
 
     const result = await updater.update({ plan });
-    expect(network.chunkBytes()).toBe(plan.fetchBytes);
+    expect(network.bodyBytes()).toBe(plan.fetchBytes);
     expect(result.bytesFetched).toBe(plan.fetchBytes);
     expect(await hashTree(install)).toEqual(await hashTree(source));
   });
@@ -86,12 +67,12 @@ describe('the update plan reports the bytes the update will fetch', () => {
     const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, compression: false });
     await publisher.scan(source);
     await publisher.publish();
-    const network = chunkCountingFetch();
+    const network = recordingFetch((url) => url.includes('/chunks/'));
     const updater = new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install, fetch: network.fetch });
     const fresh = await updater.check();
     expect(fresh.fetchBytes).toBe(3 * MiB + 1);
     await updater.update();
-    expect(network.chunkBytes()).toBe(fresh.fetchBytes);
+    expect(network.bodyBytes()).toBe(fresh.fetchBytes);
     // A file renamed in the next release: its chunks are all in the install already.
     await writeTree(source, { 'a.bin': null, 'moved/a.bin': seededBigBytes(3, 3 * MiB) });
     await publisher.scan(source);
@@ -100,7 +81,7 @@ describe('the update plan reports the bytes the update will fetch', () => {
     expect(moved.download.length).toBe(1);
     expect(moved.fetchBytes).toBe(0);
     await updater.update();
-    expect(network.chunkBytes()).toBe(fresh.fetchBytes);
+    expect(network.bodyBytes()).toBe(fresh.fetchBytes);
     expect(await hashTree(install)).toEqual(await hashTree(source));
   });
 });
