@@ -10,10 +10,12 @@
  * 5. Content-defined chunking + per-chunk SHA-256 vs raw SHA-256 (target ≥ 0.5).
  * 6. Bytes fetched for an insertion + overwrite in a 192 MiB archive; 7. text-like assets; 8. the updater's peak
  *    RSS applying a 1 MiB edit to a 2 GiB archive (its own process, bench/patch/update-child.ts).
+ * 9. Bytes read from disk per byte of a new big archive published (its own process, bench/patch/publish-child.ts).
  *
  * `SGK_BENCH_PATCH_FILES` changes the file count of 2-4 (default 10000); `SGK_BENCH_PATCH_HASH_MIB` the hashed
  * size (default 1024); `SGK_BENCH_PATCH_ARCHIVE_MIB` (192) and `SGK_BENCH_PATCH_APPLY_MIB` (2048) the archive
- * sizes; `SGK_BENCH_PATCH_ONLY=hash,chunk,scan,e2e,archive,text,apply` runs some parts only. A part that fails is
+ * sizes, `SGK_BENCH_PATCH_PUBLISH_MIB` (256) the archive of 9; `SGK_BENCH_PATCH_ONLY=hash,chunk,scan,e2e,archive,
+ * text,apply,publishcpu` runs some parts only. A part that fails is
  * reported in the table as not measured. Timings are the best of several runs; the machine is shared, so expect
  * noise (the load average is printed).
  */
@@ -37,7 +39,7 @@ const FILES = Number(process.env.SGK_BENCH_PATCH_FILES ?? 10_000);
 const HASH_MIB = Number(process.env.SGK_BENCH_PATCH_HASH_MIB ?? 1024);
 const MiB = 1024 * 1024;
 const ONLY = new Set(
-  (process.env.SGK_BENCH_PATCH_ONLY ?? 'hash,chunk,scan,e2e,archive,text,apply').split(','),
+  (process.env.SGK_BENCH_PATCH_ONLY ?? 'hash,chunk,scan,e2e,archive,text,apply,publishcpu').split(','),
 );
 
 async function best<T>(runs: number, task: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -437,6 +439,7 @@ async function benchChunking(work: string): Promise<void> {
 
 interface Local {
   s3: S3Client;
+  s3Endpoint: string;
   cdn: string;
   stop: () => Promise<void>;
 }
@@ -452,6 +455,7 @@ async function startLocal(): Promise<Local> {
   const s3 = new S3Client(localClientConfig(s3Server.endpoint));
   return {
     s3,
+    s3Endpoint: s3Server.endpoint,
     cdn: stack.endpoints.cdn ?? '',
     stop: async () => {
       s3.destroy();
@@ -605,6 +609,70 @@ async function benchApplyMemory(local: Local, work: string): Promise<void> {
   await rm(install, { recursive: true, force: true });
 }
 
+/**
+ * 9. Bytes read from disk to publish a new big archive (cold: no stat cache, nothing in the bucket), each publish
+ * in its own process so `/proc/self/io` counts its reads alone. Before: the scan only hashes, so the publish
+ * reads the archive again to cut it (and hashes it whole again) before reading each chunk to upload it. After:
+ * the scan cuts the archive in the read that hashes it. CPU time is printed for context (noisy).
+ */
+async function benchPublishReads(local: Local, work: string): Promise<void> {
+  const mib = Number(process.env.SGK_BENCH_PATCH_PUBLISH_MIB ?? 256);
+  const source = join(work, 'publish-reads-src');
+  await mkdir(source, { recursive: true });
+  await writeBig(join(source, 'world.pak'), mib, 9);
+  const child = async (prefix: string, scanChunking: 'on' | 'off') => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'publish-child.ts'),
+        local.s3Endpoint,
+        'bench',
+        prefix,
+        source,
+        scanChunking,
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      bytesRead: number;
+      cpuMs: number;
+      uploadedRawBytes: number;
+      totalBytes: number;
+    };
+  };
+  const before = await child('publish-reads-before', 'off');
+  const after = await child('publish-reads-after', 'on');
+  const perByte = (run: { bytesRead: number; totalBytes: number }): string =>
+    (run.bytesRead / run.totalBytes).toFixed(3);
+  console.log(`\n9. Publishing a new ${mib} MiB archive (random data, cold): bytes read per byte of archive`);
+  table([
+    {
+      what: 'before: scan hashes; publish cuts + hashes whole again, reads chunks',
+      bytes_read: before.bytesRead,
+      per_archive_byte: perByte(before),
+      uploaded_raw: before.uploadedRawBytes,
+      cpu_ms: before.cpuMs,
+    },
+    {
+      what: 'after: scan hashes + cuts in one read; publish reads chunks',
+      bytes_read: after.bytesRead,
+      per_archive_byte: perByte(after),
+      uploaded_raw: after.uploadedRawBytes,
+      cpu_ms: after.cpuMs,
+    },
+  ]);
+  console.log(`bytes read from disk per byte of archive: ${perByte(before)} → ${perByte(after)}`);
+  targets.push({
+    figure: `publish a new ${mib} MiB archive: bytes read from disk per archive byte`,
+    before: perByte(before),
+    after: perByte(after),
+    target: '≤ 2 (one read to scan and cut, one to upload)',
+  });
+  await rm(source, { recursive: true, force: true });
+}
+
 /** Runs one part; a failure is printed and recorded as a row, so the other parts and the table still print. */
 async function part(name: string, task: () => Promise<void>): Promise<void> {
   try {
@@ -646,12 +714,13 @@ export async function run(): Promise<void> {
         );
       });
     }
-    if (ONLY.has('archive') || ONLY.has('text') || ONLY.has('apply')) {
+    if (['archive', 'text', 'apply', 'publishcpu'].some((name) => ONLY.has(name))) {
       const local = await startLocal();
       try {
         if (ONLY.has('archive')) await part('archive', () => benchArchive(local, work));
         if (ONLY.has('text')) await part('text', () => benchText(local, work));
         if (ONLY.has('apply')) await part('apply', () => benchApplyMemory(local, work));
+        if (ONLY.has('publishcpu')) await part('publishcpu', () => benchPublishReads(local, work));
       } finally {
         await local.stop();
       }

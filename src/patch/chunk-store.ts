@@ -1,9 +1,9 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants } from 'node:zlib';
-import pLimit from 'p-limit';
-import { type ChunkingParameters, chunkFile } from './chunker.js';
+import { runBoundedTasks } from './bounded-tasks.js';
+import { type ChunkingParameters, type FileChunk, chunkFile } from './chunker.js';
 import { type CompressionOptions, type StoredEncoding, encodeForStorage } from './compression.js';
 import { PatchError, isPatchError, throwIfAborted } from './errors.js';
 import { hexToBase64, sha256Hex } from './hash.js';
@@ -20,7 +20,8 @@ import {
 } from './release-format.js';
 import { withRetries } from './retry.js';
 import { IMMUTABLE_CACHE_CONTROL, headObjectSize, isRetryableS3Error } from './s3-objects.js';
-import type { ScanResult, ScannedFile } from './scan.js';
+import type { ScanChunking, ScanResult, ScannedFile } from './scan.js';
+import { statKey } from './stat-cache.js';
 
 const brotliCompressAsync = promisify(brotliCompress);
 
@@ -114,7 +115,7 @@ export async function storeReleaseFiles(
         ? []
         : file.size < layout.chunkThreshold
           ? [{ offset: 0, size: file.size, sha256: file.sha256 }]
-          : await cutFile(file, layout.chunking, target.signal);
+          : await cutFile(file, layout.chunking, scan.chunking, target.signal);
     const refs: ChunkRef[] = [];
     for (const cut of cuts) {
       const existing = known.get(cut.sha256);
@@ -136,37 +137,35 @@ export async function storeReleaseFiles(
   let uploadedBytes = 0;
   let uploadedRawBytes = 0;
   let reusedChunks = 0;
-  const limit = pLimit(layout.concurrency);
-  await Promise.all(
-    [...pending.values()].map((chunk) =>
-      limit(async () => {
-        throwIfAborted(target.signal);
-        const raw = await readChunk(chunk);
-        const encoded =
-          layout.compression === false
-            ? { encoding: 'identity' as StoredEncoding, bytes: raw }
-            : await encodeChunk(raw, layout.compression);
-        const storedSha256 = encoded.encoding === 'br' ? sha256Hex(encoded.bytes) : chunk.sha256;
-        const ref: ChunkRef =
-          encoded.encoding === 'br'
-            ? [chunk.sha256, chunk.size, encoded.bytes.length, storedSha256]
-            : [chunk.sha256, chunk.size];
-        const key = target.s3Key(chunkKey(chunk.sha256, encoded.encoding));
-        const existing = await headObjectSize(target.s3, target.bucket, key, target.signal);
-        let sent = 0;
-        if (existing === encoded.bytes.length) reusedChunks += 1;
-        else {
-          await putImmutable(target, key, encoded.bytes, storedSha256, chunk.source.path);
-          uploadedChunks += 1;
-          sent = encoded.bytes.length;
-          uploadedBytes += sent;
-          uploadedRawBytes += chunk.size;
-        }
-        stored.set(chunk.sha256, ref);
-        progress.chunkDone(chunk.size, sent, chunk.source.path);
-      }),
-    ),
-  );
+  // On the first failed upload no further chunk starts and the ones under way are aborted; the error is thrown
+  // only once none is running, so nothing reaches the bucket after the publish has failed.
+  await runBoundedTasks([...pending.values()], layout.concurrency, target.signal, async (chunk, signal) => {
+    const taskTarget = { ...target, signal };
+    const raw = await readChunk(chunk);
+    const encoded =
+      layout.compression === false
+        ? { encoding: 'identity' as StoredEncoding, bytes: raw }
+        : await encodeChunk(raw, layout.compression);
+    throwIfAborted(signal);
+    const storedSha256 = encoded.encoding === 'br' ? sha256Hex(encoded.bytes) : chunk.sha256;
+    const ref: ChunkRef =
+      encoded.encoding === 'br'
+        ? [chunk.sha256, chunk.size, encoded.bytes.length, storedSha256]
+        : [chunk.sha256, chunk.size];
+    const key = target.s3Key(chunkKey(chunk.sha256, encoded.encoding));
+    const existing = await headObjectSize(target.s3, target.bucket, key, signal);
+    let sent = 0;
+    if (existing === encoded.bytes.length) reusedChunks += 1;
+    else {
+      await putImmutable(taskTarget, key, encoded.bytes, storedSha256, chunk.source.path);
+      uploadedChunks += 1;
+      sent = encoded.bytes.length;
+      uploadedBytes += sent;
+      uploadedRawBytes += chunk.size;
+    }
+    stored.set(chunk.sha256, ref);
+    progress.chunkDone(chunk.size, sent, chunk.source.path);
+  });
   for (const entry of Object.values(files)) {
     if (entry.chunks) entry.chunks = entry.chunks.map((ref) => stored.get(ref[0]) ?? ref);
     else if (entry.size > 0) {
@@ -185,16 +184,46 @@ function entryFor(file: { size: number; sha256: string }, refs: ChunkRef[]): Chu
     : { size: file.size, sha256: file.sha256, chunks: refs };
 }
 
+/**
+ * The chunks of a file whose whole-file SHA-256 the scan gave, read as few times as correctness allows. The
+ * chunk list must describe the very content `file.sha256` names (the release pins both), so:
+ * - chunks the scan cut in the read that produced `sha256` describe that content by construction: no read;
+ * - a `sha256` from the stat cache was trusted because the file's stat identity (size, mtime, ctime, inode) was
+ *   unchanged since it was hashed, and the cache's racy-entry rule makes any later write change that identity.
+ *   So when the identity is still the same right before and right after cutting, the bytes cut are those
+ *   hashed: one read, without the whole-file SHA-256;
+ * - otherwise (a scan without chunking) the file is cut and hashed whole in one read, and must match.
+ * Whatever was trusted here, every chunk read for upload is hashed again (see `readChunk`), so a file that
+ * changes later ends in `FILE_CHANGED`, never in a release whose chunks disagree with its file hash.
+ */
 async function cutFile(
   file: ScannedFile,
   chunking: ChunkingParameters,
+  scanChunking: ScanChunking | undefined,
   signal: AbortSignal | undefined,
-): Promise<Array<{ offset: number; size: number; sha256: string }>> {
+): Promise<FileChunk[]> {
+  if (file.chunks && scanChunking && sameChunking(scanChunking.parameters, chunking)) return file.chunks;
+  if (file.cachedStat) {
+    const identity = statKey({ size: file.size, mtimeMs: file.mtimeMs, ...file.cachedStat });
+    const unchanged = async (): Promise<boolean> => statKey(await stat(file.absolutePath)) === identity;
+    if (!(await unchanged())) throw fileChanged(file.path);
+    const result = await chunkFile(file.absolutePath, { parameters: chunking, signal });
+    if (result.size !== file.size || !(await unchanged())) throw fileChanged(file.path);
+    return result.chunks;
+  }
   const result = await chunkFile(file.absolutePath, { parameters: chunking, wholeFileHash: true, signal });
   if (result.size !== file.size || result.sha256 !== file.sha256) throw fileChanged(file.path);
   return result.chunks;
 }
 
+function sameChunking(a: ChunkingParameters, b: ChunkingParameters): boolean {
+  return a.minSize === b.minSize && a.avgSize === b.avgSize && a.maxSize === b.maxSize;
+}
+
+/**
+ * A pending chunk's bytes, read for upload and hashed again: this verification is what keeps a release correct
+ * when the file changed after it was scanned or cut (`FILE_CHANGED`), so it is never skipped.
+ */
 async function readChunk(chunk: PendingChunk): Promise<Buffer> {
   const handle = await open(chunk.source.absolutePath, 'r');
   try {

@@ -54,7 +54,7 @@ export {
   unsafePathReason,
 } from './paths.js';
 export { scanDirectory, defaultStatCachePath } from './scan.js';
-export type { ScanOptions, ScanResult, ScannedFile } from './scan.js';
+export type { ScanChunking, ScanOptions, ScanResult, ScannedFile } from './scan.js';
 export { StatCache } from './stat-cache.js';
 export { hashFile, sha256Hex } from './hash.js';
 export type { FileHash } from './hash.js';

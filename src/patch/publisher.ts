@@ -10,8 +10,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { KeyObject } from 'node:crypto';
-import pLimit from 'p-limit';
-import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
+import { PatchError, asAbortError, isPatchError } from './errors.js';
+import { runBoundedTasks } from './bounded-tasks.js';
 import { hexToBase64, sha256Hex } from './hash.js';
 import {
   type AddressingMode,
@@ -113,7 +113,11 @@ export interface PatchPublisherOptions {
   pointerTtlMs?: number | false;
   /** `Cache-Control` of `version.json`; default `'public, max-age=60'` (short, and it is invalidated too). */
   pointerCacheControl?: string;
-  /** Ignore globs and stat cache location for {@link PatchPublisher.scan}. */
+  /**
+   * Ignore globs and stat cache location for {@link PatchPublisher.scan}. In format 2 the scan also cuts the
+   * files it reads at or above `chunkThreshold` (one read instead of two); `chunking: false` turns that off
+   * (a scan only planned, never published, then costs the SHA-256 alone).
+   */
   scan?: Omit<ScanOptions, 'signal' | 'onProgress'>;
   /** Files uploaded at once; default 8. */
   concurrency?: number;
@@ -313,7 +317,12 @@ export class PatchPublisher {
    * @throws {PatchError} `INVALID_OPTIONS` when `dir` cannot be read, `ABORTED`.
    */
   async scan(dir: string, options: Pick<ScanOptions, 'signal' | 'onProgress'> = {}): Promise<ScanResult> {
-    this.lastScan = await scanDirectory(dir, { ...this.options.scan, ...options });
+    // Format 2: big files are cut while the scan reads them, so publishing does not read them to cut them.
+    const chunking: ScanOptions['chunking'] =
+      this.format === 2 && this.mode === 'content'
+        ? { parameters: this.layout.chunking, threshold: this.layout.chunkThreshold }
+        : false;
+    this.lastScan = await scanDirectory(dir, { chunking, ...this.options.scan, ...options });
     return this.lastScan;
   }
 
@@ -578,71 +587,67 @@ export class PatchPublisher {
     let uploadedBytes = 0;
     let reusedObjects = 0;
     const counter = new ProgressCounter('upload', plan.uploads.length, plan.uploadBytes, onProgress);
-    const limit = pLimit(this.options.concurrency ?? 8);
-    await Promise.all(
-      plan.uploads.map((upload) =>
-        limit(async () => {
-          throwIfAborted(signal);
-          const key = this.s3Key(upload.key);
-          if (plan.mode === 'content') {
-            const existing = await headObjectSize(this.s3, this.bucket, key, signal);
-            if (existing === upload.size) {
-              reusedObjects += 1;
-              counter.addBytes(upload.size);
-              counter.fileDone(upload.paths[0]);
-              return;
-            }
-          }
-          let sent = 0;
-          const versionId = await withRetries(
-            async () => {
-              counter.addBytes(-sent);
-              sent = 0;
-              return uploadFile(upload, {
-                s3: this.s3,
-                bucket: this.bucket,
-                key,
-                cacheControl: plan.mode === 'content' ? IMMUTABLE_CACHE_CONTROL : 'public, max-age=31536000',
-                multipartThresholdBytes: this.options.multipartThresholdBytes ?? 16 * 1024 * 1024,
-                partSizeBytes: this.options.partSizeBytes ?? 8 * 1024 * 1024,
-                queueSize: 4,
-                signal,
-                onBytes: (bytes) => {
-                  sent += bytes;
-                  counter.addBytes(bytes, upload.paths[0]);
-                },
-              });
-            },
-            { attempts: this.options.retries ?? 3, signal, retryable: isRetryableS3Error },
-          ).catch((error: unknown) => {
-            if (isPatchError(error) || signal?.aborted) throw error;
-            throw new PatchError(
-              'UPLOAD_FAILED',
-              `Uploading ${upload.paths[0]} to s3://${this.bucket}/${key} failed: ${String(error)}`,
-              {
-                cause: error,
-                path: upload.paths[0] ?? upload.key,
-              },
-            );
-          });
-          if (plan.mode === 'versionId') {
-            if (!versionId) {
-              throw new PatchError(
-                'VERSIONING_DISABLED',
-                `S3 returned no VersionId for s3://${this.bucket}/${key}: enable versioning on the bucket or use content mode.`,
-              );
-            }
-            for (const path of upload.paths) {
-              const entry = files[path];
-              if (entry) entry.versionId = versionId;
-            }
-          }
-          uploadedFiles += 1;
-          uploadedBytes += upload.size;
+    // On the first failed upload no further file starts and the uploads under way are aborted (multipart ones
+    // aborted on S3 too); the error is thrown only once none is running.
+    await runBoundedTasks(plan.uploads, this.options.concurrency ?? 8, signal, async (upload, taskSignal) => {
+      const key = this.s3Key(upload.key);
+      if (plan.mode === 'content') {
+        const existing = await headObjectSize(this.s3, this.bucket, key, taskSignal);
+        if (existing === upload.size) {
+          reusedObjects += 1;
+          counter.addBytes(upload.size);
           counter.fileDone(upload.paths[0]);
-        }),
-      ),
-    );
+          return;
+        }
+      }
+      let sent = 0;
+      const versionId = await withRetries(
+        async () => {
+          counter.addBytes(-sent);
+          sent = 0;
+          return uploadFile(upload, {
+            s3: this.s3,
+            bucket: this.bucket,
+            key,
+            cacheControl: plan.mode === 'content' ? IMMUTABLE_CACHE_CONTROL : 'public, max-age=31536000',
+            multipartThresholdBytes: this.options.multipartThresholdBytes ?? 16 * 1024 * 1024,
+            partSizeBytes: this.options.partSizeBytes ?? 8 * 1024 * 1024,
+            queueSize: 4,
+            signal: taskSignal,
+            onBytes: (bytes) => {
+              sent += bytes;
+              counter.addBytes(bytes, upload.paths[0]);
+            },
+          });
+        },
+        { attempts: this.options.retries ?? 3, signal: taskSignal, retryable: isRetryableS3Error },
+      ).catch((error: unknown) => {
+        if (isPatchError(error) || taskSignal.aborted) throw error;
+        throw new PatchError(
+          'UPLOAD_FAILED',
+          `Uploading ${upload.paths[0]} to s3://${this.bucket}/${key} failed: ${String(error)}`,
+          {
+            cause: error,
+            path: upload.paths[0] ?? upload.key,
+          },
+        );
+      });
+      if (plan.mode === 'versionId') {
+        if (!versionId) {
+          throw new PatchError(
+            'VERSIONING_DISABLED',
+            `S3 returned no VersionId for s3://${this.bucket}/${key}: enable versioning on the bucket or use content mode.`,
+          );
+        }
+        for (const path of upload.paths) {
+          const entry = files[path];
+          if (entry) entry.versionId = versionId;
+        }
+      }
+      uploadedFiles += 1;
+      uploadedBytes += upload.size;
+      counter.fileDone(upload.paths[0]);
+    });
     return { uploadedFiles, uploadedBytes, reusedObjects };
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FetchLike } from '../core/client/request-json.js';
 import { renameWithRetry } from './atomic-file.js';
@@ -102,10 +102,19 @@ function stagedName(ref: ChunkRef): string {
 /** Chunks an update still has to download, see {@link planChunkDownloads}. */
 export interface ChunkDownloadPlan {
   toFetch: ChunkRef[];
-  /** Stored bytes of `toFetch`: what the network will carry. */
+  /** Stored (compressed) bytes of `toFetch`. */
   bytes: number;
+  /** Of `bytes`, what `.part` files of an interrupted run hold already: those downloads resume with `Range`. */
+  resumedBytes: number;
   /** Distinct chunks found on disk (local files or earlier downloads). */
   reusedChunks: number;
+}
+
+/** Every distinct chunk of `targets`, by its name in the download folder. */
+function neededChunks(targets: ChunkedTarget[]): Map<string, ChunkRef> {
+  const needed = new Map<string, ChunkRef>();
+  for (const target of targets) for (const ref of target.chunks) needed.set(stagedName(ref), ref);
+  return needed;
 }
 
 /**
@@ -118,25 +127,55 @@ export async function planChunkDownloads(
   chunkDir: string,
 ): Promise<ChunkDownloadPlan> {
   await mkdir(chunkDir, { recursive: true });
-  const needed = new Map<string, ChunkRef>();
-  for (const target of targets) for (const ref of target.chunks) needed.set(stagedName(ref), ref);
-  const present = new Set<string>();
+  const needed = neededChunks(targets);
   for (const name of await readdir(chunkDir)) {
-    const stem = name.replace(/\.part$/, '');
-    if (!needed.has(stem)) await rm(join(chunkDir, name), { force: true });
-    else if (stem === name) present.add(name);
+    if (!needed.has(name.replace(/\.part$/, ''))) await rm(join(chunkDir, name), { force: true });
   }
+  return listChunkDownloads(targets, local, chunkDir);
+}
+
+/**
+ * What {@link planChunkDownloads} would return, without touching `chunkDir` (which may not exist yet): the
+ * chunks to fetch and the bytes that will cost.
+ */
+export async function listChunkDownloads(
+  targets: ChunkedTarget[],
+  local: LocalChunkIndex,
+  chunkDir: string,
+): Promise<ChunkDownloadPlan> {
+  const needed = neededChunks(targets);
+  const names = await readdir(chunkDir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  });
+  const present = new Set(names.filter((name) => needed.has(name)));
   const toFetch: ChunkRef[] = [];
   let bytes = 0;
+  let resumedBytes = 0;
   let reusedChunks = 0;
   for (const [name, ref] of needed) {
     if (present.has(name) || local.has(ref[0])) reusedChunks += 1;
     else {
       toFetch.push(ref);
       bytes += storedSize(ref);
+      resumedBytes += await resumableBytes(join(chunkDir, `${name}.part`), storedSize(ref));
     }
   }
-  return { toFetch, bytes, reusedChunks };
+  return { toFetch, bytes, resumedBytes, reusedChunks };
+}
+
+/**
+ * Bytes a `.part` file holds that a resumed download keeps (`downloadVerified` asks for the rest with `Range`);
+ * 0 when there is none or it is longer than the object (then the download starts over).
+ *
+ * @example
+ * ```ts
+ * const remaining = size - (await resumableBytes('staging/blobs/ab12….part', size));
+ * ```
+ */
+export async function resumableBytes(partPath: string, size: number): Promise<number> {
+  const info = await stat(partPath).catch(() => undefined);
+  return info?.isFile() && info.size <= size ? info.size : 0;
 }
 
 function storedSize(ref: ChunkRef): number {

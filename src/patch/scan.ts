@@ -2,9 +2,10 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import pLimit from 'p-limit';
 import picomatch from 'picomatch';
+import { runBoundedTasks } from './bounded-tasks.js';
 import { PatchError, throwIfAborted } from './errors.js';
+import { type ChunkingParameters, type FileChunk, assertChunkingParameters, chunkFile } from './chunker.js';
 import { hashFile } from './hash.js';
 import { STATE_DIR_NAME, findPathCollisions, toManifestPath, unsafeSegmentReason } from './paths.js';
 import { StatCache } from './stat-cache.js';
@@ -20,6 +21,16 @@ export interface ScannedFile {
   sha256: string;
   /** mtime (ms, sub-microsecond precision) when hashed, to notice a change before upload. */
   mtimeMs: number;
+  /**
+   * Set when `sha256` came from the stat cache (the file was not read by this scan): the rest of the stat
+   * identity it was trusted by (see `statKey`). A publish that must read the file checks it is unchanged.
+   */
+  cachedStat?: { ctimeMs: number; ino: number };
+  /**
+   * Content-defined chunks, cut in the same read as `sha256` (a scan with `chunking`, files at or above its
+   * threshold that were read): a format-2 publish uses them instead of reading the file once more.
+   */
+  chunks?: FileChunk[];
 }
 
 /** What {@link scanDirectory} found. */
@@ -33,10 +44,18 @@ export interface ScanResult {
   hashedFiles: number;
   hashedBytes: number;
   cachedFiles: number;
+  /** The chunking the scan cut files with (see `ScanOptions.chunking`), if any. */
+  chunking?: ScanChunking;
   /** Groups of paths that differ only in case or normalisation (see `findPathCollisions`). */
   collisions: string[][];
   /** Entries left out and why: ignored symlinked folders, sockets, unsafe names. */
   skipped: Array<{ path: string; reason: string }>;
+}
+
+/** Files at or above `threshold` bytes are cut into chunks with `parameters` while they are hashed. */
+export interface ScanChunking {
+  parameters: ChunkingParameters;
+  threshold: number;
 }
 
 /** Options of {@link scanDirectory}. */
@@ -48,6 +67,12 @@ export interface ScanOptions {
    * folder is never scanned or published).
    */
   statCachePath?: string | false;
+  /**
+   * Cut the files read at or above a size into content-defined chunks in the same read that hashes them (gear
+   * hash and chunk digests on top of the SHA-256), so a format-2 publish does not read them once more to cut
+   * them. `PatchPublisher.scan` sets it to the publisher's layout in format 2; `false` or absent: hash only.
+   */
+  chunking?: ScanChunking | false;
   /** Files hashed at once; default 4. */
   concurrency?: number;
   signal?: AbortSignal;
@@ -112,6 +137,8 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
   const cachePath = options.statCachePath === undefined ? defaultStatCachePath(root) : options.statCachePath;
   const cache = cachePath === false ? StatCache.memory() : await StatCache.load(cachePath);
   const skipped: ScanResult['skipped'] = [];
+  const chunking = options.chunking === false ? undefined : options.chunking;
+  if (chunking) assertScanChunking(chunking);
 
   const folderKeys: string[] = [];
   // Per file found, in walk order: its relative path and collision key (kept apart from the results, so that
@@ -173,7 +200,10 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
       fileKeys.push(collisionKey);
       const sha256 = cache.lookup(relative, info);
       if (sha256 === undefined) toHash.push({ relative, path, absolutePath, info });
-      else scanned.push({ path, absolutePath, size: info.size, sha256, mtimeMs: info.mtimeMs });
+      else {
+        const cachedStat = { ctimeMs: info.ctimeMs, ino: info.ino };
+        scanned.push({ path, absolutePath, size: info.size, sha256, mtimeMs: info.mtimeMs, cachedStat });
+      }
     }
     for (const [subfolder, key] of subfolders) {
       folderKeys.push(key);
@@ -193,38 +223,23 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
   };
   if (options.onProgress) for (const file of scanned) report(file.size);
 
-  const limit = pLimit(options.concurrency ?? 4);
   let hashedFiles = 0;
   let hashedBytes = 0;
-  const hashed = await Promise.all(
-    toHash.map((candidate) =>
-      limit(async (): Promise<ScannedFile> => {
-        throwIfAborted(options.signal);
-        let { info } = candidate;
-        let sha256 = '';
-        for (let attempt = 0; ; attempt++) {
-          const result = await hashFile(candidate.absolutePath, { signal: options.signal });
-          const after = await stat(candidate.absolutePath);
-          const stable =
-            after.size === info.size && after.mtimeMs === info.mtimeMs && result.size === info.size;
-          hashedFiles += 1;
-          hashedBytes += result.size;
-          sha256 = result.sha256;
-          // A file that changes while it is read is read again (twice at most); only a stable read is cached.
-          if (stable) cache.set(candidate.relative, info, sha256);
-          info = after;
-          if (stable || attempt >= 2) break;
-        }
-        report(info.size);
-        return {
-          path: candidate.path,
-          absolutePath: candidate.absolutePath,
-          size: info.size,
-          sha256,
-          mtimeMs: info.mtimeMs,
-        };
-      }),
-    ),
+  // A file that cannot be read stops the scan: no further file starts, the reads under way stop, and the error
+  // is thrown once none is running. Results keep the walk's order (NFC/NFD twins: the first one walked wins).
+  const hashed: ScannedFile[] = [];
+  const tasks = [...toHash.entries()];
+  await runBoundedTasks(
+    tasks,
+    options.concurrency ?? 4,
+    options.signal,
+    async ([index, candidate], signal) => {
+      const result = await hashCandidate(candidate, cache, chunking, signal);
+      hashedFiles += result.reads;
+      hashedBytes += result.bytesRead;
+      report(result.file.size);
+      hashed[index] = result.file;
+    },
   );
   scanned.push(...hashed);
   scanned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -237,5 +252,70 @@ export async function scanDirectory(dir: string, options: ScanOptions = {}): Pro
     totalBytes += file.size;
   }
   await cache.save();
-  return { root, files, totalBytes, hashedFiles, hashedBytes, cachedFiles, collisions, skipped };
+  return {
+    root,
+    files,
+    totalBytes,
+    hashedFiles,
+    hashedBytes,
+    cachedFiles,
+    ...(chunking ? { chunking } : {}),
+    collisions,
+    skipped,
+  };
+}
+
+/**
+ * Hashes (and cuts, with `chunking`) one file whose stat data did not match the cache. A file that changes while
+ * it is read is read again (twice at most); only a stable read is cached.
+ */
+async function hashCandidate(
+  candidate: Candidate,
+  cache: StatCache,
+  chunking: ScanChunking | undefined,
+  signal: AbortSignal,
+): Promise<{ file: ScannedFile; reads: number; bytesRead: number }> {
+  let { info } = candidate;
+  let reads = 0;
+  let bytesRead = 0;
+  for (;;) {
+    const result = await readFileHash(candidate.absolutePath, info.size, chunking, signal);
+    const after = await stat(candidate.absolutePath);
+    const stable = after.size === info.size && after.mtimeMs === info.mtimeMs && result.size === info.size;
+    reads += 1;
+    bytesRead += result.size;
+    if (stable) cache.set(candidate.relative, info, result.sha256);
+    info = after;
+    if (stable || reads >= 3) {
+      const { path, absolutePath } = candidate;
+      const file: ScannedFile = {
+        path,
+        absolutePath,
+        size: info.size,
+        sha256: result.sha256,
+        mtimeMs: info.mtimeMs,
+      };
+      if (result.chunks) file.chunks = result.chunks;
+      return { file, reads, bytesRead };
+    }
+  }
+}
+
+/** One read of a file: its SHA-256, and its chunks too when `chunking` asks for files of this size. */
+async function readFileHash(
+  path: string,
+  size: number,
+  chunking: ScanChunking | undefined,
+  signal: AbortSignal,
+): Promise<{ sha256: string; size: number; chunks?: FileChunk[] }> {
+  if (!chunking || size < chunking.threshold) return hashFile(path, { signal });
+  const result = await chunkFile(path, { parameters: chunking.parameters, wholeFileHash: true, signal });
+  return { sha256: result.sha256 ?? '', size: result.size, chunks: result.chunks };
+}
+
+function assertScanChunking(chunking: ScanChunking): void {
+  assertChunkingParameters(chunking.parameters);
+  if (!Number.isInteger(chunking.threshold) || chunking.threshold < 1) {
+    throw new PatchError('INVALID_OPTIONS', 'chunking.threshold must be a positive integer.');
+  }
 }

@@ -16,10 +16,19 @@ type Entry = string;
 const SHA256_HEX_LENGTH = 64;
 
 /**
- * The stat data an entry must match. Plain (number) stats: their `mtimeMs`/`ctimeMs` keep sub-microsecond
- * precision, and they cost far less than `bigint` stats (no bigints, lazy dates), which is most of a re-scan.
+ * The stat identity a cache entry must match: `"<size>:<mtimeUs>:<ctimeUs>:<inode>:"`. Plain (number) stats:
+ * their `mtimeMs`/`ctimeMs` keep sub-microsecond precision, and they cost far less than `bigint` stats (no
+ * bigints, lazy dates), which is most of a re-scan. Any write to a file changes its ctime (which no program can
+ * set back), so an unchanged identity means unchanged content, given the racy-entry rule of {@link StatCache}.
+ *
+ * @example
+ * ```ts
+ * const before = statKey(statSync('game.pak'));
+ * // … read the file …
+ * if (statKey(statSync('game.pak')) !== before) throw new Error('game.pak changed while it was read');
+ * ```
  */
-function statKey(info: Stats): string {
+export function statKey(info: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>): string {
   // Whole microseconds: integers print much faster than fractional milliseconds, and stay exact in a double.
   return `${info.size}:${Math.trunc(info.mtimeMs * 1000)}:${Math.trunc(info.ctimeMs * 1000)}:${info.ino}:`;
 }

@@ -40,8 +40,29 @@ import {
   LocalChunkIndex,
   assembleFile,
   downloadChunks,
+  listChunkDownloads,
   planChunkDownloads,
+  resumableBytes,
 } from './rebuild.js';
+
+/** Where staging takes each needed content from, see `PatchUpdater.fetchPlanOf`. */
+interface FetchPlan {
+  /** Content SHA-256 → a local file holding it. */
+  localSources: Map<string, string>;
+  /** Format 2: contents rebuilt from chunks. */
+  chunkTargets: Map<string, ChunkedTarget>;
+  localChunks: LocalChunkIndex;
+  /** Whole objects to download (format 1): their bytes, and what `.part` files of an interrupted run hold. */
+  wholeBytes: number;
+  wholeResumedBytes: number;
+}
+
+/** Each distinct content the plan downloads, once. */
+function neededContents(plan: UpdatePlan): Map<string, PlannedDownload> {
+  const needed = new Map<string, PlannedDownload>();
+  for (const file of plan.download) if (!needed.has(file.sha256)) needed.set(file.sha256, file);
+  return needed;
+}
 
 /** Options of {@link PatchUpdater}. */
 export interface PatchUpdaterOptions {
@@ -139,8 +160,18 @@ export interface UpdatePlan {
   installedRelease: string | null;
   /** Files to fetch (paths whose content is missing locally). */
   download: PlannedDownload[];
-  /** Bytes to fetch: each distinct content once, minus content already on disk elsewhere in the install. */
+  /**
+   * Raw bytes of the contents to write: each distinct content once, minus content already on disk elsewhere in
+   * the install (whole file sizes, also for a format-2 release: see `fetchBytes` for what crosses the network).
+   */
   downloadBytes: number;
+  /**
+   * Content bytes the update will fetch over the network: format 1, the whole files above not already staged;
+   * format 2, the stored (compressed) size of only the chunks no local file, staged file or earlier download
+   * holds. Both minus what an interrupted update's `.part` files hold. Metadata is not included: the pointer,
+   * release record and file lists were fetched by this check (`chunked.metadataBytes`).
+   */
+  fetchBytes: number;
   /** Files the installed release put there that this one drops (never the player's own files). */
   delete: Array<{ path: string; sha256: string }>;
   unchanged: string[];
@@ -203,6 +234,8 @@ export class PatchUpdater {
   private readonly options: PatchUpdaterOptions;
   private readonly now: () => Date;
   private readonly fs: PatchFileSystem;
+  /** The local chunk index each plan of {@link check} was measured with, reused when it is applied. */
+  private readonly chunkIndexes = new WeakMap<UpdatePlan, LocalChunkIndex>();
 
   /** @throws {PatchError} `INVALID_OPTIONS` */
   constructor(options: PatchUpdaterOptions) {
@@ -578,7 +611,7 @@ export class PatchUpdater {
       counted.add(file.sha256);
       downloadBytes += file.size;
     }
-    return {
+    const plan: UpdatePlan = {
       pointer,
       manifest,
       ...(chunked ? { chunked } : {}),
@@ -594,7 +627,27 @@ export class PatchUpdater {
         deletes.length === 0 &&
         state?.release === pointer.release &&
         state.sequence === pointer.sequence,
+      fetchBytes: 0,
     };
+    plan.fetchBytes = await this.contentBytesToFetch(plan, signal);
+    return plan;
+  }
+
+  /**
+   * The content bytes applying `plan` will fetch: decided exactly as staging decides it (see `fetchPlanOf`), so
+   * for a format-2 release only the stored (compressed) size of the chunks that no local file holds. Cost: the
+   * local files a chunked update rebuilds from are read and cut once here (the index is kept for the update).
+   */
+  private async contentBytesToFetch(plan: UpdatePlan, signal: AbortSignal | undefined): Promise<number> {
+    if (plan.download.length === 0) return 0;
+    const fetchPlan = await this.fetchPlanOf(plan, signal);
+    const chunkDir = join(this.layout.stagingDir, 'chunks');
+    const chunks = await listChunkDownloads(
+      [...fetchPlan.chunkTargets.values()],
+      fetchPlan.localChunks,
+      chunkDir,
+    );
+    return fetchPlan.wholeBytes - fetchPlan.wholeResumedBytes + chunks.bytes - chunks.resumedBytes;
   }
 
   private chunkUrl(ref: ChunkRef): string {
@@ -666,38 +719,14 @@ export class PatchUpdater {
   }> {
     const blobsDir = join(this.layout.stagingDir, 'blobs');
     await mkdir(blobsDir, { recursive: true });
-    const needed = new Map<string, PlannedDownload>();
-    for (const file of plan.download) if (!needed.has(file.sha256)) needed.set(file.sha256, file);
+    const needed = neededContents(plan);
     for (const name of await readdir(blobsDir)) {
       const sha256 = name.replace(/\.part$/, '');
       if (!needed.has(sha256)) await rm(join(blobsDir, name), { force: true });
     }
     await rm(join(this.layout.stagingDir, 'copies'), { recursive: true, force: true });
-
-    const localSources = new Map<string, string>();
-    for (const path of plan.unchanged) {
-      const file = plan.manifest.files[path];
-      if (file && needed.has(file.sha256))
-        localSources.set(file.sha256, resolveInside(this.layout.root, path));
-    }
-    for (const entry of plan.delete) {
-      if (needed.has(entry.sha256) && !localSources.has(entry.sha256)) {
-        localSources.set(entry.sha256, resolveInside(this.layout.root, entry.path));
-      }
-    }
-
-    // Format 2: chunks come from local files first (the old version of each file, files this release drops),
-    // then from earlier downloads; only the rest is fetched, before any file is rebuilt.
-    const chunkTargets = new Map<string, ChunkedTarget>();
-    let wholeBytes = 0;
-    for (const file of needed.values()) {
-      const ready = await stat(join(blobsDir, file.sha256)).catch(() => undefined);
-      if (ready?.size === file.size) continue;
-      if (file.chunks) chunkTargets.set(file.sha256, { ...file, chunks: file.chunks });
-      else if (!localSources.has(file.sha256)) wholeBytes += file.size;
-    }
+    const { localSources, chunkTargets, localChunks, wholeBytes } = await this.fetchPlanOf(plan, signal);
     const chunkDir = join(this.layout.stagingDir, 'chunks');
-    const localChunks = await this.localChunkIndex(plan, [...chunkTargets.values()], localSources, signal);
     const chunkPlan = await planChunkDownloads([...chunkTargets.values()], localChunks, chunkDir);
     const counter = new ProgressCounter('download', needed.size, wholeBytes + chunkPlan.bytes, onProgress);
     const fetched = await downloadChunks(chunkPlan.toFetch, {
@@ -759,6 +788,48 @@ export class PatchUpdater {
     );
     await this.step({ name: 'staged' });
     return { blobPaths, downloadedFiles, bytesFetched, copiedLocally };
+  }
+
+  /**
+   * Where each content the update needs will come from, as staging decides it: a blob staged by an earlier run,
+   * a copy of a local file with that content, chunks of local files, or the network. Reads and cuts local files
+   * but writes nothing. The chunk index is kept for the plan, so `update({ plan })` after `check()` does not cut
+   * the local files again (a stale index is harmless: each local chunk is verified when it is read).
+   */
+  private async fetchPlanOf(plan: UpdatePlan, signal: AbortSignal | undefined): Promise<FetchPlan> {
+    const blobsDir = join(this.layout.stagingDir, 'blobs');
+    const needed = neededContents(plan);
+    const localSources = new Map<string, string>();
+    for (const path of plan.unchanged) {
+      const file = plan.manifest.files[path];
+      if (file && needed.has(file.sha256))
+        localSources.set(file.sha256, resolveInside(this.layout.root, path));
+    }
+    for (const entry of plan.delete) {
+      if (needed.has(entry.sha256) && !localSources.has(entry.sha256)) {
+        localSources.set(entry.sha256, resolveInside(this.layout.root, entry.path));
+      }
+    }
+    // Format 2: chunks come from local files first (the old version of each file, files this release drops),
+    // then from earlier downloads; only the rest is fetched, before any file is rebuilt.
+    const chunkTargets = new Map<string, ChunkedTarget>();
+    let wholeBytes = 0;
+    let wholeResumedBytes = 0;
+    for (const file of needed.values()) {
+      const ready = await stat(join(blobsDir, file.sha256)).catch(() => undefined);
+      if (ready?.size === file.size) continue;
+      if (file.chunks) chunkTargets.set(file.sha256, { ...file, chunks: file.chunks });
+      else if (!localSources.has(file.sha256)) {
+        wholeBytes += file.size;
+        wholeResumedBytes += await resumableBytes(join(blobsDir, `${file.sha256}.part`), file.size);
+      }
+    }
+    let localChunks = this.chunkIndexes.get(plan);
+    if (!localChunks) {
+      localChunks = await this.localChunkIndex(plan, [...chunkTargets.values()], localSources, signal);
+      this.chunkIndexes.set(plan, localChunks);
+    }
+    return { localSources, chunkTargets, localChunks, wholeBytes, wholeResumedBytes };
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   type PatchStack,
   hashSpec,
   hashTree,
+  seededBigBytes,
   startPatchStack,
   temporaryFolder,
   writeTree,
@@ -94,8 +95,31 @@ describe('sgk patch', () => {
       published: 'v2',
       download: 1,
       downloadBytes: 7,
+      fetchBytes: 7,
       upToDate: false,
     });
+  });
+
+  it('pull --check reports the chunk bytes a chunked update fetches, not the whole archive', async () => {
+    const prefix = `cli-${++counter}`;
+    const source = await temporaryFolder('sgk-src-');
+    const install = await temporaryFolder('sgk-install-');
+    const archive = seededBigBytes(6, 6 * 1024 * 1024);
+    await writeTree(source, { 'world.pak': archive });
+    await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--release', 'v1');
+    await sgk('patch', 'pull', env.cdn, install, '--prefix', prefix);
+    archive.set(seededBigBytes(7, 64 * 1024), 3 * 1024 * 1024);
+    await writeTree(source, { 'world.pak': archive });
+    await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--release', 'v2');
+
+    const summary = JSON.parse(
+      await sgk('patch', 'pull', env.cdn, install, '--prefix', prefix, '--check', '--json'),
+    ) as { downloadBytes: number; fetchBytes: number };
+    expect(summary.downloadBytes).toBe(archive.length);
+    expect(summary.fetchBytes).toBeGreaterThan(0);
+    expect(summary.fetchBytes).toBeLessThan(archive.length / 2);
+    const text = await sgk('patch', 'pull', env.cdn, install, '--prefix', prefix, '--check');
+    expect(text).toContain('to fetch (6.0 MiB of files)');
   });
 
   it('rolls version.json back to an earlier release', async () => {

@@ -104,8 +104,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A `fetch` that records every request's URL and `Range` header, and the body bytes it passed on. */
-export function recordingFetch(): {
+/**
+ * A `fetch` that records every request's URL and `Range` header, and the body bytes it passed on (of the URLs
+ * `counts` accepts: all by default).
+ */
+export function recordingFetch(counts: (url: string) => boolean = () => true): {
   fetch: typeof fetch;
   requests: Array<{ url: string; range: string | null }>;
   bodyBytes: () => number;
@@ -116,7 +119,7 @@ export function recordingFetch(): {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     requests.push({ url, range: new Headers(init?.headers).get('range') });
     const response = await fetch(input, init);
-    if (!response.body) return response;
+    if (!response.body || !counts(url)) return response;
     const counted = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {

@@ -19,6 +19,7 @@ import {
   type PublishPlan,
   generateSigningKeyPair,
   stateLayout,
+  type UpdatePlan,
 } from '../../patch/index.js';
 
 /** Where `sgk patch` writes and what it talks to; tests pass their own. */
@@ -509,6 +510,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
             installed: plan.installedRelease,
             download: plan.download.length,
             downloadBytes: plan.downloadBytes,
+            fetchBytes: plan.fetchBytes,
             delete: plan.delete.length,
             unchanged: plan.unchanged.length,
             upToDate: plan.upToDate,
@@ -519,7 +521,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
             table.push(
               { release: plan.release },
               { installed: plan.installedRelease ?? '-' },
-              { download: `${plan.download.length} files, ${formatBytes(plan.downloadBytes)}` },
+              { download: downloadSummary(plan) },
               { delete: plan.delete.length },
               { unchanged: plan.unchanged.length },
             );
@@ -591,6 +593,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
                 publishedSequence: plan.sequence,
                 download: plan.download.length,
                 downloadBytes: plan.downloadBytes,
+                fetchBytes: plan.fetchBytes,
                 delete: plan.delete.length,
                 upToDate: plan.upToDate,
               }
@@ -613,7 +616,7 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         if (plan) {
           table.push(
             { published: `${plan.release} (sequence ${plan.sequence})` },
-            { 'to download': `${plan.download.length} files, ${formatBytes(plan.downloadBytes)}` },
+            { 'to download': downloadSummary(plan) },
             { 'to delete': plan.delete.length },
           );
         }
@@ -645,4 +648,11 @@ export function registerPatchCommand(program: Command, io: PatchCommandIo = {}):
         `Wrote ${written.privateKeyPath} (keep it secret) and ${written.publicKeyPath} (ship it with the game).`,
       );
     });
+}
+
+/** Files to download and the bytes that crosses the network (chunks only, for a chunked release), e.g. `3 files, 1.2 MiB to fetch (64.0 MiB of files)`. */
+function downloadSummary(plan: Pick<UpdatePlan, 'download' | 'downloadBytes' | 'fetchBytes'>): string {
+  const files = `${plan.download.length} files`;
+  if (plan.fetchBytes === plan.downloadBytes) return `${files}, ${formatBytes(plan.fetchBytes)}`;
+  return `${files}, ${formatBytes(plan.fetchBytes)} to fetch (${formatBytes(plan.downloadBytes)} of files)`;
 }
