@@ -9,6 +9,7 @@ import { startDynamoDbLocal } from '../../src/local/dynamodb-local.js';
 import { LocalServiceError } from '../../src/local/errors.js';
 import { findJava, parseJavaMajor } from '../../src/local/java.js';
 import { startS3Local } from '../../src/local/s3-local.js';
+import { boundedWaits } from '../support/waits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,14 +33,7 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
-}
+const { eventually } = boundedWaits(15_000, 100);
 
 describe('local service lifecycle', () => {
   it('closes the DynamoDB Local port when stopped', async () => {

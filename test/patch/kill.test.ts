@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
 import { chunkRefsOf } from '../../src/patch/release-format.js';
+import { seededRandom } from '../support/seeded-random.js';
 import {
   type PatchStack,
   type TreeSpec,
@@ -15,7 +16,6 @@ import {
   hashTree,
   seededBigBytes,
   seededBytes,
-  seededRandom,
   startPatchStack,
   temporaryFolder,
   writeTree,

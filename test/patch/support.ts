@@ -92,18 +92,6 @@ export function seededBytes(seed: number, length: number): Uint8Array {
   return bytes;
 }
 
-/** A small seeded PRNG (mulberry32): the same seed always picks the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A `fetch` that records every request's URL and `Range` header, and the body bytes it passed on. */
 export function recordingFetch(): {
   fetch: typeof fetch;
