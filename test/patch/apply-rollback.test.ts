@@ -118,6 +118,30 @@ describe('releases that used to brick an install', () => {
   });
 });
 
+/** The node file system, with `guard(...paths)` called before each of `operations` (it throws to refuse). */
+function guardedFileSystem(
+  guard: (...paths: string[]) => void,
+  operations: Array<'rename' | 'unlink' | 'mkdir'>,
+): PatchFileSystem {
+  const guarded: PatchFileSystem = { ...nodeFileSystem };
+  if (operations.includes('rename'))
+    guarded.rename = async (from, to) => {
+      guard(from, to);
+      await nodeFileSystem.rename(from, to);
+    };
+  if (operations.includes('unlink'))
+    guarded.unlink = async (path) => {
+      guard(path);
+      await nodeFileSystem.unlink(path);
+    };
+  if (operations.includes('mkdir'))
+    guarded.mkdir = async (path) => {
+      guard(path);
+      await nodeFileSystem.mkdir(path);
+    };
+  return guarded;
+}
+
 /**
  * Permission checks as the kernel makes them for a user without write access to `folder`: renaming or removing
  * entries in it, or creating entries, fails with EACCES. Used on top of a real `chmod 0555`, which root ignores.
@@ -134,21 +158,7 @@ function readOnlyFolder(folder: string): { fs: PatchFileSystem; lift: () => void
     }
   };
   return {
-    fs: {
-      ...nodeFileSystem,
-      rename: async (from, to) => {
-        guard(from, to);
-        await nodeFileSystem.rename(from, to);
-      },
-      unlink: async (path) => {
-        guard(path);
-        await nodeFileSystem.unlink(path);
-      },
-      mkdir: async (path) => {
-        guard(path);
-        await nodeFileSystem.mkdir(path);
-      },
-    },
+    fs: guardedFileSystem(guard, ['rename', 'unlink', 'mkdir']),
     lift: () => {
       active = false;
     },
@@ -173,17 +183,7 @@ function heldFile(path: string): {
     }
   };
   return {
-    fs: {
-      ...nodeFileSystem,
-      rename: async (from, to) => {
-        guard(from, to);
-        await nodeFileSystem.rename(from, to);
-      },
-      unlink: async (target) => {
-        guard(target);
-        await nodeFileSystem.unlink(target);
-      },
-    },
+    fs: guardedFileSystem(guard, ['rename', 'unlink']),
     hold: async () => {
       handle = await open(path, 'r');
     },
