@@ -13,23 +13,12 @@
  */
 import { getChoseong as esHangulGetChoseong } from 'es-hangul';
 import { ChoseongIndex, getChoseong } from '../../src/hangul/index.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const TEXT_LENGTH = 1_000_000;
 const WARMUP_RUNS = 5;
 const MEASURED_RUNS = 15;
 const TARGET_RATIO = 20;
-
-/** mulberry32: small, fast, deterministic PRNG so every run benchmarks the same text. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Frequent syllables, so the text looks like Korean rather than uniform noise. */
 const COMMON_SYLLABLES = [

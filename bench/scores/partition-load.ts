@@ -8,7 +8,8 @@
  */
 import { playerPartitionKey } from '../../src/scores/partition-keys.js';
 import { rankDeltas } from '../../src/scores/rank-histogram.js';
-import { format, seededRandom } from './support.js';
+import { format } from './support.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const RATE = 20_000;
 const SECONDS = 60;

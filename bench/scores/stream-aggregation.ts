@@ -9,7 +9,8 @@ import {
 import { scoreTables } from '../../src/scores/table.js';
 import type { CapacityMeter } from './capacity.js';
 import { sampleCatchScoreUpdate } from './sample-baseline.js';
-import { format, seededRandom } from './support.js';
+import { format } from './support.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const PLAYS = 1_000;
 const BATCH_SIZE = 100;

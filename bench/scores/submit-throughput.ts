@@ -7,7 +7,8 @@ import type { LocalIamIdentity } from '../../src/local/stack/types.js';
 import { ScoreClient } from '../../src/scores/client.js';
 import { createSubmitScoreHandler } from '../../src/scores/submit-handler.js';
 import { scoreTables } from '../../src/scores/table.js';
-import { format, percentile, seededRandom } from './support.js';
+import { format, percentile } from './support.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const SUBMISSIONS = 2_000;
 const CONCURRENCY = 16;

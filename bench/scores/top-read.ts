@@ -8,7 +8,8 @@ import { resolveScoreTables, scoreTables } from '../../src/scores/table.js';
 import type { AroundResult, LeaderboardPage } from '../../src/scores/types.js';
 import type { CapacityMeter } from './capacity.js';
 import { sampleScoreboard } from './sample-baseline.js';
-import { batchWrite, format, getEvent, median, seededRandom } from './support.js';
+import { batchWrite, format, getEvent, median } from './support.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const SIZES = [10_000, 100_000];
 const SHARDED_BOARD = 'sharded';

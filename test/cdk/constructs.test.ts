@@ -1,13 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnElement, type Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prefixTableNames } from '../../src/cdk/dynamodb-tables.js';
 import {
   defaultHandlerBundleDirectory,
@@ -20,29 +18,21 @@ import { scoreTables } from '../../src/scores/table.js';
 import './cdk-matchers.js';
 import {
   actionsOf,
-  buildTestBundles,
   REPO_ROOT,
   renderIntrinsic,
   resourcesOf,
   roleStatements,
-  type TestBundles,
+  synthesizeOnce,
   testStack,
 } from './support.js';
 
-let bundles: TestBundles;
-let outdir: string;
-let stack: Stack;
 let scores: GameScores;
 let quiz: QuizRealtime;
 let cdn: GamePatchCdn;
 let ci: Role;
-let template: Template;
 const WORDS = ['사과', '사람', '사랑', '서랍'];
 
-beforeAll(async () => {
-  bundles = await buildTestBundles();
-  outdir = mkdtempSync(join(tmpdir(), 'sgk-cdk-out-'));
-  stack = testStack(outdir, 'composed');
+const synth = synthesizeOnce('composed', (stack, bundles) => {
   const functionSettings = {
     bundleDirectory: bundles.directory,
     code: {
@@ -69,20 +59,10 @@ beforeAll(async () => {
   cdn = new GamePatchCdn(stack, 'Cdn', { patchPrefix: 'patches/live' });
   ci = new Role(stack, 'Ci', { assumedBy: new AccountRootPrincipal() });
   cdn.grantPublish(ci);
-  template = Template.fromStack(stack);
-}, 180_000);
-
-afterAll(() => {
-  bundles?.remove();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-const logicalId = (construct: IConstruct): string =>
-  stack.getLogicalId(
-    CfnElement.isCfnElement(construct) ? construct : (construct.node.defaultChild as CfnElement),
-  );
 const functionProperties = (fn: IConstruct) =>
-  resourcesOf(template, 'AWS::Lambda::Function')[logicalId(fn)]!.Properties!;
+  resourcesOf(synth.template, 'AWS::Lambda::Function')[synth.logicalId(fn)]!.Properties!;
 const handlerOptions = (fn: IConstruct) =>
   JSON.parse(
     renderIntrinsic(
@@ -93,7 +73,7 @@ const handlerOptions = (fn: IConstruct) =>
 
 describe('composed constructs with their options', () => {
   it('deploys renamed, prefixed tables from the same definitions the handlers get', () => {
-    const names = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table')).map(
+    const names = Object.values(resourcesOf(synth.template, 'AWS::DynamoDB::Table')).map(
       (t) => t.Properties!.TableName,
     );
 
@@ -110,7 +90,7 @@ describe('composed constructs with their options', () => {
   it('turns the rate limit off, and keeps shard checkpoints with bisection off', () => {
     expect(handlerOptions(scores.functions.submitScore)).not.toHaveProperty('rateLimit');
     expect(handlerOptions(scores.functions.scoreStream).checkpoint).toBe('shard');
-    expect(template).toHaveResourceProperties('AWS::Lambda::EventSourceMapping', {
+    expect(synth.template).toHaveResourceProperties('AWS::Lambda::EventSourceMapping', {
       BisectBatchOnFunctionError: false,
       BatchSize: 50,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -122,14 +102,16 @@ describe('composed constructs with their options', () => {
 
     expect((leaderboard.Code as { ZipFile: string }).ZipFile).toContain('export const handler');
     expect(handlerOptions(scores.functions.leaderboard)).toMatchObject({ maxLimit: 50 });
-    expect(JSON.stringify(roleStatements(template, logicalId(scores.functions.leaderboard.role!)))).toContain(
-      logicalId(scores.scoresTable),
-    );
+    expect(
+      JSON.stringify(roleStatements(synth.template, synth.logicalId(scores.functions.leaderboard.role!))),
+    ).toContain(synth.logicalId(scores.scoresTable));
   });
 
   it('ships the word pack next to the quiz handler and verifies tokens of the pool', () => {
     const asset = quiz.function.node.findChild('Code') as Asset;
-    const words = JSON.parse(readFileSync(join(outdir, asset.assetPath, 'words.json'), 'utf8')) as string[];
+    const words = JSON.parse(
+      readFileSync(join(synth.outdir, asset.assetPath, 'words.json'), 'utf8'),
+    ) as string[];
 
     expect(words).toEqual(WORDS);
     expect(handlerOptions(quiz.function)).toMatchObject({
@@ -139,13 +121,13 @@ describe('composed constructs with their options', () => {
   });
 
   it('grants publishing under a nested patch prefix to another principal', () => {
-    const statements = roleStatements(template, logicalId(ci));
+    const statements = roleStatements(synth.template, synth.logicalId(ci));
 
     expect(statements.flatMap(actionsOf)).toEqual(
       expect.arrayContaining(['s3:PutObject', 's3:ListBucket', 'cloudfront:CreateInvalidation']),
     );
     expect(JSON.stringify(statements)).toContain('"/patches/live/*"');
-    expect(template).toHaveResourceProperties('AWS::CloudFront::Distribution', {
+    expect(synth.template).toHaveResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         CacheBehaviors: Match.arrayWith([Match.objectLike({ PathPattern: 'patches/live/version.json' })]),
       }),
@@ -154,7 +136,7 @@ describe('composed constructs with their options', () => {
 });
 
 describe('refusals at synth time', () => {
-  const fresh = () => testStack(outdir, 'refusals');
+  const fresh = () => testStack(synth.outdir, 'refusals');
 
   it('refuses handler options that are not plain JSON, naming the option', () => {
     expect(
@@ -163,7 +145,7 @@ describe('refusals at synth time', () => {
           handlerOptions: {
             submitScore: { boards: { global: { mode: 'best', order: 'desc' } }, extra: () => 1 } as never,
           },
-          functionSettings: { bundleDirectory: bundles.directory },
+          functionSettings: { bundleDirectory: synth.bundles.directory },
         }),
     ).toThrow(/SubmitScoreFunction options\.extra \(a function\) cannot be passed/);
   });
@@ -173,13 +155,13 @@ describe('refusals at synth time', () => {
       () =>
         new GameAuth(fresh(), 'Auth', {
           kakaoAppIds: [1],
-          functionSettings: { bundleDirectory: join(outdir, 'none') },
+          functionSettings: { bundleDirectory: join(synth.outdir, 'none') },
         }),
     ).toThrow(/auth handler bundle is missing .*npm run build/);
   });
 
   it('refuses an empty Kakao app list, a bad word pack and requireToken without a pool', () => {
-    const settings = { functionSettings: { bundleDirectory: bundles.directory } };
+    const settings = { functionSettings: { bundleDirectory: synth.bundles.directory } };
 
     expect(() => new GameAuth(fresh(), 'Auth', { kakaoAppIds: [], ...settings })).toThrow(
       /at least one Kakao app id/,

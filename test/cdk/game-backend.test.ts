@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CfnElement, type Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GameBackend } from '../../src/cdk/index.js';
 import type { TableDefinition } from '../../src/core/table-definition.js';
 import type { GameClientConfig } from '../../src/local/game-stack.js';
@@ -14,40 +10,21 @@ import { scoreTables } from '../../src/scores/table.js';
 import {
   actionsOf,
   awsSolutionsFindings,
-  buildTestBundles,
   resourcesOf,
   roleStatements,
+  synthesizeOnce,
   renderIntrinsic,
-  type TestBundles,
-  testStack,
 } from './support.js';
 
-let bundles: TestBundles;
-let outdir: string;
-let stack: Stack;
 let game: GameBackend;
-let template: Template;
 
-beforeAll(async () => {
-  bundles = await buildTestBundles();
-  outdir = mkdtempSync(join(tmpdir(), 'sgk-cdk-out-'));
-  stack = testStack(outdir);
+const synth = synthesizeOnce('mygame', (stack, bundles) => {
   game = new GameBackend(stack, 'Game', {
     kakaoAppIds: [123456, 654321],
     functionSettings: { bundleDirectory: bundles.directory },
   });
-  template = Template.fromStack(stack);
-}, 180_000);
-
-afterAll(() => {
-  bundles?.remove();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-const logicalId = (construct: IConstruct): string =>
-  stack.getLogicalId(
-    CfnElement.isCfnElement(construct) ? construct : (construct.node.defaultChild as CfnElement),
-  );
 const allFunctions = () => [game.auth.function, ...Object.values(game.scores.functions), game.quiz.function];
 
 /** The synthesized table as a TableDefinition, to compare with the module's own. */
@@ -107,7 +84,7 @@ const normalised = (definition: TableDefinition): TableDefinition => ({
 
 describe('tables', () => {
   it('deploys exactly the tables the scores and quiz modules define: keys, indexes, streams, TTL', () => {
-    const deployed = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table'))
+    const deployed = Object.values(resourcesOf(synth.template, 'AWS::DynamoDB::Table'))
       .map((table) => deployedDefinition(table.Properties!))
       .sort((a, b) => a.name.localeCompare(b.name));
     const expected = [...scoreTables(game.scores.tableConfig), ...quizTables(game.quiz.tableNames)]
@@ -121,7 +98,7 @@ describe('tables', () => {
   });
 
   it('bills on demand, retains every table and keeps point-in-time recovery for the scores tables', () => {
-    const tables = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table'));
+    const tables = Object.values(resourcesOf(synth.template, 'AWS::DynamoDB::Table'));
     const recovered = tables
       .filter(
         (table) =>
@@ -139,10 +116,10 @@ describe('tables', () => {
   it('gives every scores handler the prefixed table names and the quiz handler its own', () => {
     const variablesOf = (fn: IConstruct) =>
       (
-        template.toJSON() as {
+        synth.template.toJSON() as {
           Resources: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
         }
-      ).Resources[logicalId(fn)]!.Properties.Environment.Variables;
+      ).Resources[synth.logicalId(fn)]!.Properties.Environment.Variables;
     const options = (fn: IConstruct) =>
       JSON.parse(renderIntrinsic(variablesOf(fn).SGK_HANDLER_OPTIONS)) as Record<string, unknown>;
 
@@ -170,15 +147,15 @@ describe('tables', () => {
       chat: 'mygame-quiz-chat',
       byRoomIndex: 'byRoom',
     });
-    expect(options(game.quiz.function).identityPoolId).toBe(`\${${logicalId(game.auth.identityPool)}}`);
+    expect(options(game.quiz.function).identityPoolId).toBe(`\${${synth.logicalId(game.auth.identityPool)}}`);
   });
 });
 
 describe('IAM', () => {
   it('lets players invoke the three score routes of the $default stage and nothing else', () => {
-    const statements = roleStatements(template, logicalId(game.auth.playerRole));
+    const statements = roleStatements(synth.template, synth.logicalId(game.auth.playerRole));
     const resources = statements.flatMap((statement) => statement.Resource as unknown[]);
-    const apiId = logicalId(game.httpApi.api);
+    const apiId = synth.logicalId(game.httpApi.api);
 
     expect(statements.flatMap(actionsOf)).toEqual(['execute-api:Invoke']);
     expect(resources.map((resource) => JSON.stringify(resource)).sort()).toEqual(
@@ -200,18 +177,18 @@ describe('IAM', () => {
   });
 
   it('lets only authenticated identities of the pool assume the player role; no unauthenticated role', () => {
-    expect(template).toHaveResourceProperties('AWS::Cognito::IdentityPool', {
+    expect(synth.template).toHaveResourceProperties('AWS::Cognito::IdentityPool', {
       DeveloperProviderName: 'mygame.auth',
       AllowUnauthenticatedIdentities: false,
     });
-    expect(template).toHaveResourceProperties('AWS::IAM::Role', {
+    expect(synth.template).toHaveResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
           Match.objectLike({
             Action: 'sts:AssumeRoleWithWebIdentity',
             Condition: {
               StringEquals: {
-                'cognito-identity.amazonaws.com:aud': { Ref: logicalId(game.auth.identityPool) },
+                'cognito-identity.amazonaws.com:aud': { Ref: synth.logicalId(game.auth.identityPool) },
               },
               'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
             },
@@ -219,42 +196,42 @@ describe('IAM', () => {
         ],
       },
     });
-    expect(JSON.stringify(resourcesOf(template, 'AWS::Cognito::IdentityPoolRoleAttachment'))).not.toContain(
-      'unauthenticated',
-    );
+    expect(
+      JSON.stringify(resourcesOf(synth.template, 'AWS::Cognito::IdentityPoolRoleAttachment')),
+    ).not.toContain('unauthenticated');
   });
 
   it('grants execute-api:ManageConnections to the quiz function only, on its own stage', () => {
-    const holders = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
+    const holders = Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties!.PolicyDocument).includes('execute-api:ManageConnections'),
     );
 
     expect(holders.map((policy) => policy.Properties!.Roles)).toEqual([
-      [{ Ref: logicalId(game.quiz.function.role!) }],
+      [{ Ref: synth.logicalId(game.quiz.function.role!) }],
     ]);
     expect(JSON.stringify(holders[0]!.Properties!.PolicyDocument)).toContain(
-      `{"Ref":"${logicalId(game.quiz.webSocketApi)}"},"/prod/*/@connections/*"`,
+      `{"Ref":"${synth.logicalId(game.quiz.webSocketApi)}"},"/prod/*/@connections/*"`,
     );
   });
 
   it('lets the auth function issue tokens of this pool only, and touch no table', () => {
-    const statements = roleStatements(template, logicalId(game.auth.function.role!));
+    const statements = roleStatements(synth.template, synth.logicalId(game.auth.function.role!));
 
     expect(statements.flatMap(actionsOf)).toEqual(['cognito-identity:GetOpenIdTokenForDeveloperIdentity']);
-    expect(JSON.stringify(statements[0]!.Resource)).toContain(logicalId(game.auth.identityPool));
+    expect(JSON.stringify(statements[0]!.Resource)).toContain(synth.logicalId(game.auth.identityPool));
   });
 
   it('gives each scores function only the tables it uses', () => {
     const tablesOf = (fn: IConstruct) => {
       const text = JSON.stringify(
-        roleStatements(template, logicalId((fn as typeof game.auth.function).role!)),
+        roleStatements(synth.template, synth.logicalId((fn as typeof game.auth.function).role!)),
       );
       return Object.entries(game.scores.tables)
-        .filter(([, table]) => text.includes(logicalId(table)))
+        .filter(([, table]) => text.includes(synth.logicalId(table)))
         .map(([setting]) => setting);
     };
     const writes = (fn: typeof game.auth.function) =>
-      roleStatements(template, logicalId(fn.role!))
+      roleStatements(synth.template, synth.logicalId(fn.role!))
         .flatMap(actionsOf)
         .some((action) => action === 'dynamodb:PutItem');
 
@@ -271,8 +248,8 @@ describe('functions and routes', () => {
   it('runs every function from its prebuilt bundle on Node.js 24, arm64, with source maps', () => {
     for (const fn of allFunctions()) {
       const properties = (
-        template.toJSON() as { Resources: Record<string, { Properties: Record<string, unknown> }> }
-      ).Resources[logicalId(fn)]!.Properties;
+        synth.template.toJSON() as { Resources: Record<string, { Properties: Record<string, unknown> }> }
+      ).Resources[synth.logicalId(fn)]!.Properties;
       expect(properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -283,9 +260,9 @@ describe('functions and routes', () => {
   });
 
   it('maps the score stream with batch item failures, bisection, retries and a dead-letter queue', () => {
-    expect(template).toHaveResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(game.scores.scoresTable), 'StreamArn'] },
-      FunctionName: { Ref: logicalId(game.scores.functions.scoreStream) },
+    expect(synth.template).toHaveResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [synth.logicalId(game.scores.scoresTable), 'StreamArn'] },
+      FunctionName: { Ref: synth.logicalId(game.scores.functions.scoreStream) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
@@ -293,15 +270,15 @@ describe('functions and routes', () => {
       TumblingWindowInSeconds: 1,
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(game.scores.streamFailures), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [synth.logicalId(game.scores.streamFailures), 'Arn'] } },
       },
     });
-    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
+    expect(Object.keys(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
   });
 
   it('requires IAM auth on the score routes and none on the Kakao sign-in, on one HTTP API', () => {
-    const apiRef = JSON.stringify({ Ref: logicalId(game.httpApi.api) });
-    const routes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'))
+    const apiRef = JSON.stringify({ Ref: synth.logicalId(game.httpApi.api) });
+    const routes = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route'))
       .map((route) => route.Properties!)
       .filter((route) => JSON.stringify(route.ApiId) === apiRef)
       .map((route) => [route.RouteKey, route.AuthorizationType]);
@@ -315,18 +292,20 @@ describe('functions and routes', () => {
   });
 
   it('lets a browser read retry-after and the request id of cross-origin answers', () => {
-    expect(template).toHaveResourceProperties('AWS::ApiGatewayV2::Api', {
+    expect(synth.template).toHaveResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: { ExposeHeaders: ['retry-after', 'x-amzn-requestid', 'apigw-requestid'] },
     });
   });
 
   it('throttles both stages and logs HTTP API access', () => {
-    expect(template).toHaveResourceProperties('AWS::ApiGatewayV2::Stage', {
+    expect(synth.template).toHaveResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(game.httpApi.accessLogs), 'Arn'] } },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [synth.logicalId(game.httpApi.accessLogs), 'Arn'] },
+      },
     });
-    expect(template).toHaveResourceProperties('AWS::ApiGatewayV2::Stage', {
+    expect(synth.template).toHaveResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'prod',
       DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
     });
@@ -336,7 +315,7 @@ describe('functions and routes', () => {
 describe('patch delivery', () => {
   it('caches the pointer at most 10 s, blobs and releases a year, everything else by versionId', () => {
     const config = (policy: IConstruct) =>
-      resourcesOf(template, 'AWS::CloudFront::CachePolicy')[logicalId(policy)]!.Properties!
+      resourcesOf(synth.template, 'AWS::CloudFront::CachePolicy')[synth.logicalId(policy)]!.Properties!
         .CachePolicyConfig as {
         MaxTTL: number;
         DefaultTTL: number;
@@ -353,18 +332,21 @@ describe('patch delivery', () => {
       QueryStringBehavior: 'whitelist',
       QueryStrings: ['versionId'],
     });
-    expect(template).toHaveResourceProperties('AWS::CloudFront::Distribution', {
+    expect(synth.template).toHaveResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        DefaultCacheBehavior: Match.objectLike({ CachePolicyId: { Ref: logicalId(versioned) } }),
+        DefaultCacheBehavior: Match.objectLike({ CachePolicyId: { Ref: synth.logicalId(versioned) } }),
         CacheBehaviors: [
           Match.objectLike({
             PathPattern: 'update/version.json',
-            CachePolicyId: { Ref: logicalId(pointer) },
+            CachePolicyId: { Ref: synth.logicalId(pointer) },
           }),
-          Match.objectLike({ PathPattern: 'update/blobs/*', CachePolicyId: { Ref: logicalId(immutable) } }),
+          Match.objectLike({
+            PathPattern: 'update/blobs/*',
+            CachePolicyId: { Ref: synth.logicalId(immutable) },
+          }),
           Match.objectLike({
             PathPattern: 'update/releases/*',
-            CachePolicyId: { Ref: logicalId(immutable) },
+            CachePolicyId: { Ref: synth.logicalId(immutable) },
           }),
         ],
         Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
@@ -373,7 +355,7 @@ describe('patch delivery', () => {
   });
 
   it('keeps the bucket private and versioned, and lets the publisher write only under the patch prefix', () => {
-    expect(template).toHaveResourceProperties('AWS::S3::Bucket', {
+    expect(synth.template).toHaveResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -382,12 +364,12 @@ describe('patch delivery', () => {
         RestrictPublicBuckets: true,
       },
     });
-    const statements = roleStatements(template, logicalId(game.patches.publisherRole));
+    const statements = roleStatements(synth.template, synth.logicalId(game.patches.publisherRole));
     const put = statements.filter((statement) => actionsOf(statement).includes('s3:PutObject'));
 
     expect(put.map((statement) => JSON.stringify(statement.Resource))).toEqual([
       JSON.stringify({
-        'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(game.patches.bucket), 'Arn'] }, '/update/*']],
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [synth.logicalId(game.patches.bucket), 'Arn'] }, '/update/*']],
       }),
     ]);
     expect(statements.flatMap(actionsOf)).toEqual(
@@ -402,7 +384,10 @@ describe('patch delivery', () => {
 
 describe('outputs', () => {
   it("outputs a GameConfig in the local stack's client config shape", () => {
-    const outputs = template.findOutputs('*') as Record<string, { Value: unknown; Description: string }>;
+    const outputs = synth.template.findOutputs('*') as Record<
+      string,
+      { Value: unknown; Description: string }
+    >;
     const [, gameConfig] = Object.entries(outputs).find(([id]) => id.startsWith('GameGameConfig'))!;
     const config: GameClientConfig = game.config;
 
@@ -437,16 +422,16 @@ describe('outputs', () => {
 
 describe('policy checks and the template', () => {
   it('passes cdk-nag AwsSolutions with every exception acknowledged in the constructs', () => {
-    expect(awsSolutionsFindings(stack)).toEqual([]);
+    expect(awsSolutionsFindings(synth.stack)).toEqual([]);
   });
 
   it('matches the snapshot (asset hashes normalised)', () => {
-    const text = JSON.stringify(template.toJSON(), null, 2).replace(
+    const text = JSON.stringify(synth.template.toJSON(), null, 2).replace(
       /[0-9a-f]{64}(\.zip|\.json)?/g,
       '<asset>$1',
     );
 
-    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))).toHaveLength(6);
+    expect(Object.keys(resourcesOf(synth.template, 'AWS::Lambda::Function'))).toHaveLength(6);
     expect(text).toMatchSnapshot();
   });
 });

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll } from 'vitest';
 import { buildHandlerBundles, type HandlerBundleSizes } from '../../src/cdk/build-handler-bundles.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,6 +34,73 @@ export async function buildTestBundles(): Promise<TestBundles> {
 export function testStack(outdir: string, id = 'mygame'): Stack {
   const app = new App({ outdir });
   return new Stack(app, id, { env: { account: '123456789012', region: 'ap-northeast-2' } });
+}
+
+/** A stack built and synthesized once for a test file, with the bundles and folder it was built with. */
+export interface SynthesizedSuite {
+  readonly bundles: TestBundles;
+  /** The app's asset folder (removed after the file's tests). */
+  readonly outdir: string;
+  readonly stack: Stack;
+  readonly template: Template;
+  /** The logical id of a construct (or of its default child) in the stack. */
+  logicalId: (construct: IConstruct) => string;
+}
+
+/**
+ * Registers the file's `beforeAll` (build the handler bundles, build the stack with `build`, synthesize it) and
+ * `afterAll` (remove the bundles and the asset folder).
+ *
+ * @example
+ * ```ts
+ * import { GameBackend } from 'serverless-game-kit/cdk';
+ *
+ * let game: GameBackend;
+ * const synth = synthesizeOnce('mygame', (stack, bundles) => {
+ *   game = new GameBackend(stack, 'Game', { functionSettings: { bundleDirectory: bundles.directory } });
+ * });
+ * ```
+ */
+export function synthesizeOnce(
+  id: string,
+  build: (stack: Stack, bundles: TestBundles) => void,
+): SynthesizedSuite {
+  let built: Omit<SynthesizedSuite, 'logicalId'> | undefined;
+  const ready = (): Omit<SynthesizedSuite, 'logicalId'> => {
+    if (!built) throw new Error('the stack is synthesized in beforeAll; use it inside a test');
+    return built;
+  };
+  let bundles: TestBundles | undefined;
+  let outdir: string | undefined;
+  beforeAll(async () => {
+    bundles = await buildTestBundles();
+    outdir = mkdtempSync(join(tmpdir(), 'sgk-cdk-out-'));
+    const stack = testStack(outdir, id);
+    build(stack, bundles);
+    built = { bundles, outdir, stack, template: Template.fromStack(stack) };
+  }, 180_000);
+  afterAll(() => {
+    bundles?.remove();
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+  return {
+    get bundles() {
+      return ready().bundles;
+    },
+    get outdir() {
+      return ready().outdir;
+    },
+    get stack() {
+      return ready().stack;
+    },
+    get template() {
+      return ready().template;
+    },
+    logicalId: (construct) =>
+      ready().stack.getLogicalId(
+        CfnElement.isCfnElement(construct) ? construct : (construct.node.defaultChild as CfnElement),
+      ),
+  };
 }
 
 export type Resources = Record<

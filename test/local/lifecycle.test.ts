@@ -9,6 +9,7 @@ import { startDynamoDbLocal } from '../../src/local/dynamodb-local.js';
 import { LocalServiceError } from '../../src/local/errors.js';
 import { findJava, parseJavaMajor } from '../../src/local/java.js';
 import { startS3Local } from '../../src/local/s3-local.js';
+import { boundedWaits } from '../support/waits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -33,18 +34,10 @@ function processIsAlive(pid: number): boolean {
 }
 
 /**
- * Polls `check` until it holds (bounded). Used only for the orphaned JVM: it is not this process's child (its
- * parent was SIGKILLed), so no exit or close event reaches this process; polling the port and the pid is the only
- * way to see it go.
+ * Polls (bounded) only for the orphaned JVM: it is not this process's child (its parent was SIGKILLed), so no
+ * exit or close event reaches this process; polling the port and the pid is the only way to see it go.
  */
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
-}
+const { eventually } = boundedWaits(15_000, 100);
 
 describe('local service lifecycle', () => {
   it('closes the DynamoDB Local port when stopped', async () => {

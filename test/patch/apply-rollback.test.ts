@@ -3,15 +3,11 @@
  * error and the whole previous release (or success), nothing outside the install, and the next good release
  * installing.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { chmod, open, rename, rm, symlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  PatchPublisher,
-  PatchUpdater,
   type PatchFileSystem,
   isPatchError,
   nodeFileSystem,
@@ -21,63 +17,25 @@ import {
   stateLayout,
 } from '../../src/patch/index.js';
 import {
-  type PatchStack,
   type TreeSpec,
+  failure,
   hashSpec,
   hashTree,
-  startPatchStack,
+  startPatchSuite,
   temporaryFolder,
   writeTree,
 } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
-let counter = 0;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-rollback');
-  s3 = env.stack.clients.s3;
+// Format 1: these tests write hostile format-1 manifests by hand (format 2 file lists run the same path checks).
+const env = startPatchSuite('patch-rollback', {
+  publisher: { format: 1 },
+  updater: { retryBaseDelayMs: 10 },
 });
-
-afterAll(async () => {
-  await env.stack.stop();
-});
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected a failure'),
-    (error: unknown) => error,
-  );
-}
-
-async function setup(initial: TreeSpec) {
-  const prefix = `rollback-${++counter}`;
-  const source = await temporaryFolder('sgk-src-');
-  const install = await temporaryFolder('sgk-install-');
-  await writeTree(source, initial);
-  // Format 1: these tests write hostile format-1 manifests by hand (format 2 file lists run the same path checks).
-  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, format: 1 });
-  const updater = new PatchUpdater({
-    cdnUrl: env.cdn,
-    prefix,
-    installDir: install,
-    retryBaseDelayMs: 10,
-  });
-  const publish = async (changes: TreeSpec = {}) => {
-    await writeTree(source, changes);
-    await publisher.scan(source);
-    return publisher.publish();
-  };
-  const put = (key: string, body: string) =>
-    s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${key}`, Body: body }));
-  return { prefix, source, install, publisher, updater, publish, put };
-}
-
 const v1: TreeSpec = { 'a.txt': 'a1', 'old.txt': 'old', 'data/level.pak': 'level 1' };
 
 describe('releases that used to brick an install', () => {
   it('refuses a manifest with both x and x/y before staging anything; the next release installs', async () => {
-    const { install, updater, publish, put } = await setup(v1);
+    const { install, updater, publish, put } = await env.release(v1);
     const first = await publish();
     await updater.update();
     const hostile = {
@@ -118,7 +76,7 @@ describe('releases that used to brick an install', () => {
   });
 
   it('refuses a subfolder that is a symbolic link at check time, writing nothing anywhere', async () => {
-    const { install, updater, publish } = await setup(v1);
+    const { install, updater, publish } = await env.release(v1);
     await publish();
     await updater.update();
     // The player moves data/ to another disk and links it back.
@@ -144,7 +102,7 @@ describe('releases that used to brick an install', () => {
   });
 
   it('refuses a folder of the player where the release puts a file (PATH_CONFLICT)', async () => {
-    const { install, updater, publish } = await setup(v1);
+    const { install, updater, publish } = await env.release(v1);
     await publish();
     await updater.update();
     await writeTree(install, { 'notes/mine.txt': 'player' });
@@ -159,6 +117,30 @@ describe('releases that used to brick an install', () => {
     expect(await hashTree(install)).toEqual(hashSpec({ ...v1, notes: 'a release file' }));
   });
 });
+
+/** The node file system, with `guard(...paths)` called before each of `operations` (it throws to refuse). */
+function guardedFileSystem(
+  guard: (...paths: string[]) => void,
+  operations: Array<'rename' | 'unlink' | 'mkdir'>,
+): PatchFileSystem {
+  const guarded: PatchFileSystem = { ...nodeFileSystem };
+  if (operations.includes('rename'))
+    guarded.rename = async (from, to) => {
+      guard(from, to);
+      await nodeFileSystem.rename(from, to);
+    };
+  if (operations.includes('unlink'))
+    guarded.unlink = async (path) => {
+      guard(path);
+      await nodeFileSystem.unlink(path);
+    };
+  if (operations.includes('mkdir'))
+    guarded.mkdir = async (path) => {
+      guard(path);
+      await nodeFileSystem.mkdir(path);
+    };
+  return guarded;
+}
 
 /**
  * Permission checks as the kernel makes them for a user without write access to `folder`: renaming or removing
@@ -176,21 +158,7 @@ function readOnlyFolder(folder: string): { fs: PatchFileSystem; lift: () => void
     }
   };
   return {
-    fs: {
-      ...nodeFileSystem,
-      rename: async (from, to) => {
-        guard(from, to);
-        await nodeFileSystem.rename(from, to);
-      },
-      unlink: async (path) => {
-        guard(path);
-        await nodeFileSystem.unlink(path);
-      },
-      mkdir: async (path) => {
-        guard(path);
-        await nodeFileSystem.mkdir(path);
-      },
-    },
+    fs: guardedFileSystem(guard, ['rename', 'unlink', 'mkdir']),
     lift: () => {
       active = false;
     },
@@ -215,17 +183,7 @@ function heldFile(path: string): {
     }
   };
   return {
-    fs: {
-      ...nodeFileSystem,
-      rename: async (from, to) => {
-        guard(from, to);
-        await nodeFileSystem.rename(from, to);
-      },
-      unlink: async (target) => {
-        guard(target);
-        await nodeFileSystem.unlink(target);
-      },
-    },
+    fs: guardedFileSystem(guard, ['rename', 'unlink']),
     hold: async () => {
       handle = await open(path, 'r');
     },
@@ -238,17 +196,11 @@ function heldFile(path: string): {
 
 describe('a file the update cannot touch', () => {
   it('a read-only folder: APPLY_FAILED (EACCES), the previous release whole, success once writable', async () => {
-    const { install, prefix, updater, publish } = await setup(v1);
+    const { install, updater, updaterWith, publish } = await env.release(v1);
     await publish();
     await updater.update();
     const guarded = readOnlyFolder(join(install, 'data'));
-    const guardedUpdater = new PatchUpdater({
-      cdnUrl: env.cdn,
-      prefix,
-      installDir: install,
-      retryBaseDelayMs: 10,
-      fileSystem: guarded.fs,
-    });
+    const guardedUpdater = updaterWith({ fileSystem: guarded.fs });
     await chmod(join(install, 'data'), 0o555);
     await publish({ 'a.txt': 'a2', 'data/level.pak': 'level 2', 'old.txt': null });
 
@@ -267,17 +219,11 @@ describe('a file the update cannot touch', () => {
   });
 
   it('a file held open by the game: APPLY_FAILED (EBUSY), the previous release whole, success once closed', async () => {
-    const { install, prefix, updater, publish } = await setup(v1);
+    const { install, updater, updaterWith, publish } = await env.release(v1);
     await publish();
     await updater.update();
     const held = heldFile(join(install, 'data', 'level.pak'));
-    const gameRunning = new PatchUpdater({
-      cdnUrl: env.cdn,
-      prefix,
-      installDir: install,
-      retryBaseDelayMs: 10,
-      fileSystem: held.fs,
-    });
+    const gameRunning = updaterWith({ fileSystem: held.fs });
     await held.hold();
     await publish({ 'a.txt': 'a2', 'data/level.pak': 'level 2', 'data/more.pak': 'more' });
 
@@ -297,7 +243,7 @@ describe('a file the update cannot touch', () => {
   });
 
   it('a read-only file in a writable folder is replaced (as POSIX allows)', async () => {
-    const { install, updater, publish } = await setup(v1);
+    const { install, updater, publish } = await env.release(v1);
     await publish();
     await updater.update();
     await chmod(join(install, 'a.txt'), 0o444);

@@ -3,7 +3,6 @@
  * local S3 server through the CDN route, and by a loopback HTTP server for what S3 cannot send (a false or
  * missing Content-Length, an endless body).
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,20 +14,10 @@ import {
   readBoundedBody,
   serializeDocument,
 } from '../../src/patch/index.js';
-import { type PatchStack, recordingFetch, startPatchStack, temporaryFolder, writeTree } from './support.js';
+import { recordingFetch, startPatchSuite, temporaryFolder, writeTree } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
+const env = startPatchSuite('patch-bounded');
 let counter = 0;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-bounded');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
 
 /** A body that hands out `chunk`-byte pieces forever (or `total` bytes), counting what was pulled. */
 function endlessBody(chunk: number, total = Number.POSITIVE_INFINITY) {
@@ -102,12 +91,12 @@ describe('the updater with oversized documents', () => {
     const source = await temporaryFolder('sgk-src-');
     const install = await temporaryFolder('sgk-install-');
     await writeTree(source, { 'a.txt': 'a' });
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+    const publisher = new PatchPublisher({ s3: env.s3, bucket: env.bucket, prefix });
     await publisher.scan(source);
     const published = await publisher.publish();
     const good = serializeDocument(published.pointer);
     const put = (body: string) =>
-      s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/version.json`, Body: body }));
+      env.s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/version.json`, Body: body }));
     await put(good.replace('\n', ' '.repeat(1024 * 1024)));
     const updater = new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install, retryBaseDelayMs: 10 });
 
@@ -123,7 +112,7 @@ describe('the updater with oversized documents', () => {
     const source = await temporaryFolder('sgk-src-');
     const install = await temporaryFolder('sgk-install-');
     await writeTree(source, { 'a.txt': 'a', 'b.txt': 'b' });
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+    const publisher = new PatchPublisher({ s3: env.s3, bucket: env.bucket, prefix });
     await publisher.scan(source);
     const published = await publisher.publish();
     const network = recordingFetch();

@@ -1,61 +1,20 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PatchPublisher,
-  type PatchPublisherOptions,
-  PatchUpdater,
-  isPatchError,
-  sha256Hex,
-} from '../../src/patch/index.js';
+import { describe, expect, it } from 'vitest';
+import { type PatchPublisherOptions, isPatchError, sha256Hex } from '../../src/patch/index.js';
 import { chunkKey } from '../../src/patch/release-format.js';
-import {
-  type PatchStack,
-  type TreeSpec,
-  hashTree,
-  recordingFetch,
-  seededBigBytes,
-  startPatchStack,
-  temporaryFolder,
-  writeTree,
-} from './support.js';
+import { type TreeSpec, hashTree, seededBigBytes, startPatchSuite, writeTree } from './support.js';
 
 const MiB = 1024 * 1024;
-let env: PatchStack;
-let s3: S3Client;
-let counter = 0;
+const env = startPatchSuite('patch-chunked');
 
-beforeAll(async () => {
-  env = await startPatchStack('patch-chunked');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
-
+/** A fresh release line (publisher options on top of the default format 2), and its keys relative to the prefix. */
 async function setup(initial: TreeSpec, options: Partial<PatchPublisherOptions> = {}) {
-  const prefix = `chunked-${++counter}`;
-  const source = await temporaryFolder('sgk-src-');
-  const install = await temporaryFolder('sgk-install-');
-  await writeTree(source, initial);
-  const network = recordingFetch();
-  const publisherWith = (extra: Partial<PatchPublisherOptions> = {}) =>
-    new PatchPublisher({ s3, bucket: env.bucket, prefix, ...options, ...extra });
-  const publisher = publisherWith();
-  const updater = new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install, fetch: network.fetch });
-  const publish = async (changes: TreeSpec = {}, by = publisher) => {
-    await writeTree(source, changes);
-    await by.scan(source);
-    return by.publish();
-  };
-  const keys = async (): Promise<string[]> => {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/` }));
-    return (listed.Contents ?? []).map((object) => object.Key?.slice(prefix.length + 1) ?? '');
-  };
-  return { prefix, source, install, network, publisher, publisherWith, updater, publish, keys };
+  const release = await env.release(initial, { publisher: options });
+  const keys = async (): Promise<string[]> =>
+    (await env.listKeys(release.prefix)).map((key) => key.slice(release.prefix.length + 1));
+  return { ...release, keys };
 }
 
 function edit(original: Buffer): Buffer {
@@ -134,11 +93,11 @@ describe('chunked releases (format 2)', { timeout: 600_000 }, () => {
     await publish();
     const chunk = (await keys()).find((key) => key.startsWith('chunks/'));
     expect(chunk).toBeDefined();
-    const original = await s3.send(
+    const original = await env.s3.send(
       new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/${chunk}` }),
     );
     const size = original.Contents?.[0]?.Size ?? 0;
-    await s3.send(
+    await env.s3.send(
       new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${chunk}`, Body: seededBigBytes(5, size) }),
     );
     const error = await updater.update().catch((caught: unknown) => caught);
@@ -221,7 +180,7 @@ describe('chunked releases (format 2)', { timeout: 600_000 }, () => {
     // One release behind, its delta deleted from the bucket: the full list instead of a failed update.
     const next = (await publish({ 'pack/asset9.bin': 'v9' })).chunked!.record;
     expect(next.delta?.from).toBe(latest.release);
-    await s3.send(new DeleteObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${next.delta!.key}` }));
+    await env.s3.send(new DeleteObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${next.delta!.key}` }));
     mark = network.requests.length;
     const missing = await updater.check();
     expect(missing.chunked?.complete).toBe(true);
@@ -234,7 +193,7 @@ describe('chunked releases (format 2)', { timeout: 600_000 }, () => {
 
     // One release behind, its delta replaced by other bytes: refused by its pin, the full list is used.
     const damaged = (await publish({ 'pack/asset10.bin': 'v10' })).chunked!.record;
-    await s3.send(
+    await env.s3.send(
       new PutObjectCommand({
         Bucket: env.bucket,
         Key: `${prefix}/${damaged.delta!.key}`,

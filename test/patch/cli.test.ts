@@ -1,62 +1,31 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerPatchCommand } from '../../src/cli/commands/patch.js';
-import { LOCAL_CREDENTIALS } from '../../src/local/client-config.js';
 import { isPatchError } from '../../src/patch/index.js';
 import {
-  type PatchStack,
   hashSpec,
   hashTree,
   seededBigBytes,
-  startPatchStack,
+  sgk,
+  startPatchSuite,
   temporaryFolder,
   writeTree,
 } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
-let counter = 0;
+const env = startPatchSuite('patch-cli', { cliEnvironment: true });
+const bucketArgs = env.bucketArgs;
 
-beforeAll(async () => {
-  env = await startPatchStack('patch-cli');
-  s3 = env.stack.clients.s3;
-  vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
-  vi.stubEnv('AWS_REGION', 'ap-northeast-2');
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await env.stack.stop();
-});
-
-/** Runs `sgk patch …` on a fresh program and returns what it printed. */
-async function sgk(...args: string[]): Promise<string> {
-  let output = '';
-  const program = new Command('sgk')
-    .exitOverride()
-    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  registerPatchCommand(program, { stdout: { write: (text: string) => (output += text) } });
-  await program.parseAsync(['node', 'sgk', ...args]);
-  return output;
-}
-
-function bucketArgs(prefix: string): string[] {
-  return ['--bucket', env.bucket, '--prefix', prefix, '--endpoint', env.stack.endpoints.s3];
-}
+/** `sgk patch pull` of a prefix's releases into a folder. */
+const pull = (prefix: string, install: string, ...extra: string[]) =>
+  sgk('patch', 'pull', `${env.cdn}/${prefix}`, install, ...extra);
 
 describe('sgk patch', () => {
   it('publishes a folder and pulls it through the CDN', async () => {
-    const prefix = `cli-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
-    await writeTree(source, { 'a.txt': 'a', 'data/b.bin': 'b' });
+    const { prefix, source, install } = await env.folders({ 'a.txt': 'a', 'data/b.bin': 'b' });
 
     const published = await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--release', 'v1');
-    const pulled = await sgk('patch', 'pull', `${env.cdn}/${prefix}`, install);
+    const pulled = await pull(prefix, install);
 
     expect(published).toMatch(/objects to upload.*2/);
     expect(published).toContain('Published v1.');
@@ -65,22 +34,16 @@ describe('sgk patch', () => {
   });
 
   it('uploads nothing with --dry-run', async () => {
-    const prefix = `cli-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    await writeTree(source, { 'a.txt': 'a' });
+    const { prefix, source } = await env.folders({ 'a.txt': 'a' });
 
     const output = await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--dry-run');
 
     expect(output).toContain('Dry run: nothing was uploaded.');
-    const listing = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/` }));
-    expect(listing.KeyCount ?? 0).toBe(0);
+    expect(await env.listKeys(prefix)).toEqual([]);
   });
 
   it('shows the installed release and whether an update is available', async () => {
-    const prefix = `cli-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
-    await writeTree(source, { 'a.txt': 'a' });
+    const { prefix, source, install } = await env.folders({ 'a.txt': 'a' });
     await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--release', 'v1');
     await sgk('patch', 'pull', env.cdn, install, '--prefix', prefix);
     await writeTree(source, { 'a.txt': 'changed' });
@@ -101,11 +64,8 @@ describe('sgk patch', () => {
   });
 
   it('pull --check reports the chunk bytes a chunked update fetches, not the whole archive', async () => {
-    const prefix = `cli-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
     const archive = seededBigBytes(6, 6 * 1024 * 1024);
-    await writeTree(source, { 'world.pak': archive });
+    const { prefix, source, install } = await env.folders({ 'world.pak': archive });
     await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--release', 'v1');
     await sgk('patch', 'pull', env.cdn, install, '--prefix', prefix);
     archive.set(seededBigBytes(7, 64 * 1024), 3 * 1024 * 1024);
@@ -123,61 +83,40 @@ describe('sgk patch', () => {
   });
 
   it('rolls version.json back to an earlier release', async () => {
-    const prefix = `cli-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
-    await writeTree(source, { 'a.txt': 'first' });
+    const { prefix, source, install } = await env.folders({ 'a.txt': 'first' });
     await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--release', 'v1');
     await writeTree(source, { 'a.txt': 'second' });
     await sgk('patch', 'publish', source, ...bucketArgs(prefix), '--release', 'v2');
-    await sgk('patch', 'pull', `${env.cdn}/${prefix}`, install);
+    await pull(prefix, install);
 
     const output = await sgk('patch', 'rollback', 'v1', ...bucketArgs(prefix));
-    await sgk('patch', 'pull', `${env.cdn}/${prefix}`, install);
+    await pull(prefix, install);
 
     expect(output).toContain('version.json now points at v1.');
     expect(await hashTree(install)).toEqual(hashSpec({ 'a.txt': 'first' }));
   });
 
   it('signs with a key from keygen and refuses a release signed with another key', async () => {
-    const prefix = `cli-${++counter}`;
+    const { prefix, source, install } = await env.folders({ 'a.txt': 'a' });
     const keys = await temporaryFolder('sgk-keys-');
     const otherKeys = await temporaryFolder('sgk-keys-');
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
-    await writeTree(source, { 'a.txt': 'a' });
     await sgk('patch', 'keygen', '--out', keys);
     await sgk('patch', 'keygen', '--out', otherKeys);
     const signing = ['--signing-key', join(keys, 'private.pem')];
     await sgk('patch', 'publish', source, ...bucketArgs(prefix), ...signing, '--pointer-ttl', '3600');
 
-    const refused = await sgk(
-      'patch',
-      'pull',
-      `${env.cdn}/${prefix}`,
-      install,
-      '--public-key',
-      join(otherKeys, 'public.pem'),
-    ).catch((error: unknown) => error);
-    const accepted = await sgk(
-      'patch',
-      'pull',
-      `${env.cdn}/${prefix}`,
-      install,
-      '--public-key',
-      join(keys, 'public.pem'),
+    const refused = await pull(prefix, install, '--public-key', join(otherKeys, 'public.pem')).catch(
+      (error: unknown) => error,
     );
+    const accepted = await pull(prefix, install, '--public-key', join(keys, 'public.pem'));
 
     expect(isPatchError(refused, 'SIGNATURE_INVALID')).toBe(true);
     expect(accepted).toContain('Updated to');
   });
 
   it('refuses a pointer signed with --no-pointer-ttl on a fresh install unless a minimum sequence is given', async () => {
-    const prefix = `cli-${++counter}`;
+    const { prefix, source, install } = await env.folders({ 'a.txt': 'a' });
     const keys = await temporaryFolder('sgk-keys-');
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
-    await writeTree(source, { 'a.txt': 'a' });
     await sgk('patch', 'keygen', '--out', keys);
     await sgk(
       'patch',
@@ -188,34 +127,20 @@ describe('sgk patch', () => {
       join(keys, 'private.pem'),
       '--no-pointer-ttl',
     );
-    const pull = (...extra: string[]) =>
-      sgk(
-        'patch',
-        'pull',
-        `${env.cdn}/${prefix}`,
-        install,
-        '--public-key',
-        join(keys, 'public.pem'),
-        ...extra,
-      );
+    const pullWithKey = (...extra: string[]) =>
+      pull(prefix, install, '--public-key', join(keys, 'public.pem'), ...extra);
 
-    const refused = await pull().catch((error: unknown) => error);
-    const accepted = await pull('--min-sequence', '1', '--require-pointer-expiry', 'never');
+    const refused = await pullWithKey().catch((error: unknown) => error);
+    const accepted = await pullWithKey('--min-sequence', '1', '--require-pointer-expiry', 'never');
 
     expect(isPatchError(refused, 'FRESHNESS_REQUIRED')).toBe(true);
     expect(accepted).toContain('Updated to');
   });
 
   it('publishes format 1 or format 2 with the chunk sizes and compression given on the command line', async () => {
-    const prefix = `cli-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
     const text = Buffer.from('{"tile":7,"walkable":true}\n'.repeat(60_000));
-    await writeTree(source, { 'map.json': text, 'a.txt': 'a' });
-    const keys = async () => {
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/` }));
-      return (listed.Contents ?? []).map((object) => object.Key ?? '');
-    };
+    const { prefix, source, install } = await env.folders({ 'map.json': text, 'a.txt': 'a' });
+    const keys = () => env.listKeys(prefix);
 
     const first = await sgk(
       'patch',
@@ -247,7 +172,7 @@ describe('sgk patch', () => {
       pointer: { formatVersion: number };
       chunked: { record: { chunking: unknown; chunkThreshold: number } };
     };
-    await sgk('patch', 'pull', `${env.cdn}/${prefix}`, install);
+    await pull(prefix, install);
 
     expect(second.pointer.formatVersion).toBe(2);
     expect(second.chunked.record.chunking).toEqual({

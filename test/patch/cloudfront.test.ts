@@ -7,24 +7,13 @@ import {
   CreateInvalidationCommand,
   GetInvalidationCommand,
 } from '@aws-sdk/client-cloudfront';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PatchPublisher } from '../../src/patch/index.js';
-import { type PatchStack, startPatchStack, temporaryFolder, writeTree } from './support.js';
+import { startPatchSuite, temporaryFolder, writeTree } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
+const env = startPatchSuite('patch-cf');
 let counter = 0;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-cf');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
 
 async function setup(options: { distributionId?: string; waitForInvalidation?: boolean } = {}) {
   const cloudFront = new CloudFrontClient({
@@ -46,7 +35,7 @@ async function setup(options: { distributionId?: string; waitForInvalidation?: b
   const prefix = `cf-${++counter}/game`;
   const source = await temporaryFolder('sgk-src-');
   await writeTree(source, { 'a.txt': 'a' });
-  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, cloudFront, ...options });
+  const publisher = new PatchPublisher({ s3: env.s3, bucket: env.bucket, prefix, cloudFront, ...options });
   await publisher.scan(source);
   return { publisher, mock, prefix, source };
 }

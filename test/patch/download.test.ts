@@ -5,9 +5,9 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { downloadVerified } from '../../src/patch/download.js';
+import { type DownloadOptions, downloadVerified } from '../../src/patch/download.js';
 import { isPatchError } from '../../src/patch/errors.js';
-import { seededBytes, temporaryFolder } from './support.js';
+import { failure, seededBytes, temporaryFolder } from './support.js';
 
 const content = seededBytes(5, 10_000);
 const sha256 = createHash('sha256').update(content).digest('hex');
@@ -59,12 +59,21 @@ async function paths() {
   return { partPath: join(folder, 'x.part'), finalPath: join(folder, 'x') };
 }
 
+/** Downloads `content` from `url` into `target` with the given extra options. */
+function download(
+  url: string,
+  target: { partPath: string; finalPath: string },
+  extra: Partial<DownloadOptions> = {},
+) {
+  return downloadVerified({ url, ...target, size: content.length, sha256, fetch, ...extra });
+}
+
 describe('downloadVerified', () => {
   it('downloads, verifies and renames the file', async () => {
     const { url } = await scriptedServer([serveRange(content)]);
     const target = await paths();
 
-    const result = await downloadVerified({ url, ...target, size: content.length, sha256, fetch });
+    const result = await download(url, target);
 
     expect(result).toMatchObject({ bytesFetched: content.length, resumedFrom: 0, requests: 1 });
     expect(await readFile(target.finalPath)).toEqual(Buffer.from(content));
@@ -76,7 +85,7 @@ describe('downloadVerified', () => {
     const target = await paths();
     await writeFile(target.partPath, content.subarray(0, 4000));
 
-    const result = await downloadVerified({ url, ...target, size: content.length, sha256, fetch });
+    const result = await download(url, target);
 
     expect(ranges).toEqual(['bytes=4000-']);
     expect(result).toMatchObject({ bytesFetched: 6000, resumedFrom: 4000 });
@@ -93,7 +102,7 @@ describe('downloadVerified', () => {
     const target = await paths();
     await writeFile(target.partPath, content.subarray(0, 4000));
 
-    const result = await downloadVerified({ url, ...target, size: content.length, sha256, fetch });
+    const result = await download(url, target);
 
     expect(result.bytesFetched).toBe(content.length);
     expect(await readFile(target.finalPath)).toEqual(Buffer.from(content));
@@ -104,7 +113,7 @@ describe('downloadVerified', () => {
     const target = await paths();
     await writeFile(target.partPath, content);
 
-    const result = await downloadVerified({ url, ...target, size: content.length, sha256, fetch });
+    const result = await download(url, target);
 
     expect(ranges).toEqual([]);
     expect(result.requests).toBe(0);
@@ -116,7 +125,7 @@ describe('downloadVerified', () => {
     const target = await paths();
     await writeFile(target.partPath, content.subarray(0, 6000));
 
-    await downloadVerified({ url, ...target, size: content.length, sha256, fetch, baseDelayMs: 1 });
+    await download(url, target, { baseDelayMs: 1 });
 
     expect(ranges).toEqual(['bytes=6000-', undefined]);
     expect(await readFile(target.finalPath)).toEqual(Buffer.from(content));
@@ -132,15 +141,7 @@ describe('downloadVerified', () => {
     ]);
     const target = await paths();
 
-    const result = await downloadVerified({
-      url,
-      ...target,
-      size: content.length,
-      sha256,
-      fetch,
-      stallTimeoutMs: 200,
-      baseDelayMs: 1,
-    });
+    const result = await download(url, target, { stallTimeoutMs: 200, baseDelayMs: 1 });
 
     expect(ranges).toEqual([undefined, 'bytes=3000-']);
     expect(result.bytesFetched).toBe(content.length);
@@ -150,16 +151,7 @@ describe('downloadVerified', () => {
     const { url } = await scriptedServer([() => undefined]);
     const target = await paths();
 
-    const error = await downloadVerified({
-      url,
-      ...target,
-      size: content.length,
-      sha256,
-      fetch,
-      stallTimeoutMs: 100,
-      attempts: 2,
-      baseDelayMs: 1,
-    }).catch((caught: unknown) => caught);
+    const error = await failure(download(url, target, { stallTimeoutMs: 100, attempts: 2, baseDelayMs: 1 }));
 
     expect(isPatchError(error, 'STALLED')).toBe(true);
   });
@@ -171,14 +163,7 @@ describe('downloadVerified', () => {
     ]);
     const target = await paths();
 
-    const error = await downloadVerified({
-      url,
-      ...target,
-      size: content.length,
-      sha256,
-      fetch,
-      baseDelayMs: 1,
-    }).catch((caught: unknown) => caught);
+    const error = await failure(download(url, target, { baseDelayMs: 1 }));
 
     expect(ranges).toHaveLength(2);
     expect(isPatchError(error, 'HTTP_ERROR')).toBe(true);
@@ -190,9 +175,7 @@ describe('downloadVerified', () => {
     const { url } = await scriptedServer([serveRange(wrong)]);
     const target = await paths();
 
-    const error = await downloadVerified({ url, ...target, size: content.length, sha256, fetch }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await failure(download(url, target));
 
     expect(isPatchError(error, 'INTEGRITY_MISMATCH')).toBe(true);
     expect(existsSync(target.finalPath)).toBe(false);
@@ -204,9 +187,7 @@ describe('downloadVerified', () => {
     const { url } = await scriptedServer([serveRange(longer)]);
     const target = await paths();
 
-    const error = await downloadVerified({ url, ...target, size: content.length, sha256, fetch }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await failure(download(url, target));
 
     expect(isPatchError(error, 'INTEGRITY_MISMATCH')).toBe(true);
   });
@@ -216,7 +197,7 @@ describe('downloadVerified', () => {
     const target = await paths();
     await writeFile(target.partPath, seededBytes(99, 4000));
 
-    await downloadVerified({ url, ...target, size: content.length, sha256, fetch, baseDelayMs: 1 });
+    await download(url, target, { baseDelayMs: 1 });
 
     expect(ranges).toEqual(['bytes=4000-', undefined]);
     expect(await readFile(target.finalPath)).toEqual(Buffer.from(content));
@@ -228,14 +209,7 @@ describe('downloadVerified', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
 
-    const error = await downloadVerified({
-      url,
-      ...target,
-      size: content.length,
-      sha256,
-      fetch,
-      signal: controller.signal,
-    }).catch((caught: unknown) => caught);
+    const error = await failure(download(url, target, { signal: controller.signal }));
 
     expect(isPatchError(error, 'ABORTED')).toBe(true);
   });

@@ -2,53 +2,28 @@
  * 0-byte files (`.gitkeep`, an empty config) through publish, update, rollback, status and the CLI, against the
  * local S3 server and CDN route.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerPatchCommand } from '../../src/cli/commands/patch.js';
-import { LOCAL_CREDENTIALS } from '../../src/local/client-config.js';
-import { PatchPublisher, PatchUpdater, downloadVerified, isPatchError } from '../../src/patch/index.js';
+import { describe, expect, it } from 'vitest';
+import { downloadVerified, isPatchError } from '../../src/patch/index.js';
 import {
-  type PatchStack,
   type TreeSpec,
   hashSpec,
   hashTree,
   recordingFetch,
-  startPatchStack,
+  sgk,
+  startPatchSuite,
   temporaryFolder,
   writeTree,
 } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
-let counter = 0;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-empty');
-  s3 = env.stack.clients.s3;
-  vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
-  vi.stubEnv('AWS_REGION', 'ap-northeast-2');
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await env.stack.stop();
-});
+const env = startPatchSuite('patch-empty', { cliEnvironment: true });
 
 const first: TreeSpec = { '.gitkeep': '', 'config/empty.ini': '', 'a.txt': 'a', 'logs/.gitkeep': '' };
 
 describe('0-byte files', () => {
   it('publish, update, change, roll back and report status with empty files', async () => {
-    const prefix = `empty-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
-    const network = recordingFetch();
-    const updater = new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install, fetch: network.fetch });
-    await writeTree(source, first);
+    const { source, install, publisher, updater, network } = await env.release(first);
     await publisher.scan(source);
     const v1 = await publisher.publish({ release: 'v1' });
 
@@ -100,23 +75,9 @@ describe('0-byte files', () => {
   });
 
   it('works through sgk patch publish, pull and status', async () => {
-    const prefix = `empty-cli-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    const install = await temporaryFolder('sgk-install-');
-    await writeTree(source, first);
-    let output = '';
-    const sgk = async (...args: string[]): Promise<string> => {
-      output = '';
-      const program = new Command('sgk')
-        .exitOverride()
-        .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-      registerPatchCommand(program, { stdout: { write: (text: string) => (output += text) } });
-      await program.parseAsync(['node', 'sgk', ...args]);
-      return output;
-    };
-    const bucket = ['--bucket', env.bucket, '--prefix', prefix, '--endpoint', env.stack.endpoints.s3];
+    const { prefix, source, install } = await env.folders(first);
 
-    await sgk('patch', 'publish', source, ...bucket, '--release', 'v1');
+    await sgk('patch', 'publish', source, ...env.bucketArgs(prefix), '--release', 'v1');
     const pulled = await sgk('patch', 'pull', `${env.cdn}/${prefix}`, install);
     const status = JSON.parse(
       await sgk('patch', 'status', install, '--cdn', env.cdn, '--prefix', prefix, '--json'),

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
 import { chunkRefsOf } from '../../src/patch/release-format.js';
+import { seededRandom } from '../support/seeded-random.js';
 import {
   type PatchStack,
   type TreeSpec,
@@ -15,7 +16,6 @@ import {
   hashTree,
   seededBigBytes,
   seededBytes,
-  seededRandom,
   startPatchStack,
   temporaryFolder,
   writeTree,
@@ -71,6 +71,25 @@ let s3: S3Client;
 let template: string;
 let releaseIdB: string;
 let killPoints: { download: string[]; apply: string[] };
+
+/** What the next run does first, offline: finish a committed journal. The install is then exactly old or new. */
+async function expectRecoveredToOldOrNew(
+  install: string,
+  prefix: string,
+  pauseAt: string,
+  oldTree: Record<string, string>,
+  newTree: Record<string, string>,
+): Promise<void> {
+  await new PatchUpdater({ cdnUrl: 'http://127.0.0.1:9', prefix, installDir: install }).recover();
+  const recovered = await hashTree(install);
+  expect({
+    pauseAt,
+    exactlyOldOrNew: isEqual(recovered, oldTree) || isEqual(recovered, newTree),
+  }).toEqual({
+    pauseAt,
+    exactlyOldOrNew: true,
+  });
+}
 
 function runUpdater(
   installDir: string,
@@ -194,16 +213,7 @@ describe('killing the updater (SIGKILL in a child process)', () => {
         foreign: [],
         wholeOrJournaled: true,
       });
-      // What the next run does first, offline: finish a committed journal. Then it is exactly old or new.
-      await new PatchUpdater({ cdnUrl: 'http://127.0.0.1:9', prefix: PREFIX, installDir: install }).recover();
-      const recovered = await hashTree(install);
-      expect({
-        pauseAt,
-        exactlyOldOrNew: isEqual(recovered, oldTree) || isEqual(recovered, newTree),
-      }).toEqual({
-        pauseAt,
-        exactlyOldOrNew: true,
-      });
+      await expectRecoveredToOldOrNew(install, PREFIX, pauseAt, oldTree, newTree);
 
       const { output } = runUpdater(install);
       expect(await output).toContain(`DONE ${releaseIdB}`);
@@ -306,19 +316,7 @@ describe('killing the updater during a multi-chunk rebuild (format 2)', () => {
         ([path, hash]) => hash !== oldTree[path] && hash !== newTree[path],
       );
       expect({ pauseAt, foreign }).toEqual({ pauseAt, foreign: [] });
-      await new PatchUpdater({
-        cdnUrl: 'http://127.0.0.1:9',
-        prefix: CHUNKED_PREFIX,
-        installDir: install,
-      }).recover();
-      const recovered = await hashTree(install);
-      expect({
-        pauseAt,
-        exactlyOldOrNew: isEqual(recovered, oldTree) || isEqual(recovered, newTree),
-      }).toEqual({
-        pauseAt,
-        exactlyOldOrNew: true,
-      });
+      await expectRecoveredToOldOrNew(install, CHUNKED_PREFIX, pauseAt, oldTree, newTree);
 
       const { output } = runUpdater(install, undefined, CHUNKED_PREFIX);
       expect(await output).toContain(`DONE ${chunkedReleaseB}`);

@@ -1,12 +1,8 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  PatchPublisher,
-  PatchUpdater,
   blobKey,
   isPatchError,
   releaseManifestKey,
@@ -14,55 +10,24 @@ import {
   sha256Hex,
 } from '../../src/patch/index.js';
 import {
-  type PatchStack,
   type TreeSpec,
   countS3Commands,
   hashSpec,
   hashTree,
-  recordingFetch,
   seededBytes,
-  startPatchStack,
+  startPatchSuite,
   temporaryFolder,
   writeTree,
 } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
-let prefixCounter = 0;
+// This suite pins the format-1 layout (one blob per file, a JSON manifest), which the updater must keep
+// reading; chunked.test.ts covers the default format 2.
+const env = startPatchSuite('patch-e2e', { publisher: { format: 1 }, updater: { retryBaseDelayMs: 10 } });
 
-beforeAll(async () => {
-  env = await startPatchStack('patch-e2e');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
-
-/** A fresh prefix, source folder, install folder, publisher and updater. */
+/** A fresh release line, and a count of the S3 commands the suite's client sends from now on. */
 async function setup(initial: TreeSpec) {
-  const prefix = `game-${++prefixCounter}`;
-  const source = await temporaryFolder('sgk-src-');
-  const install = await temporaryFolder('sgk-install-');
-  await writeTree(source, initial);
-  const counts = countS3Commands(s3);
-  // This suite pins the format-1 layout (one blob per file, a JSON manifest), which the updater must keep
-  // reading; chunked.test.ts covers the default format 2.
-  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, format: 1 });
-  const network = recordingFetch();
-  const updater = new PatchUpdater({
-    cdnUrl: env.cdn,
-    prefix,
-    installDir: install,
-    fetch: network.fetch,
-    retryBaseDelayMs: 10,
-  });
-  const publish = async (changes: TreeSpec = {}) => {
-    await writeTree(source, changes);
-    await publisher.scan(source);
-    return publisher.publish();
-  };
-  return { prefix, source, install, publisher, updater, network, counts, publish };
+  const counts = countS3Commands(env.s3);
+  return { ...(await env.release(initial)), counts };
 }
 
 function hundredFiles(): TreeSpec {
@@ -71,11 +36,6 @@ function hundredFiles(): TreeSpec {
     files[`assets/${String(index).padStart(3, '0')}.dat`] = seededBytes(index + 1, 1000 + index * 37);
   }
   return files;
-}
-
-async function listKeys(prefix: string): Promise<string[]> {
-  const page = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/` }));
-  return (page.Contents ?? []).map((object) => object.Key ?? '').sort();
 }
 
 describe('publishing and pulling through the local CDN', () => {
@@ -152,7 +112,7 @@ describe('publishing and pulling through the local CDN', () => {
     const pulled = await updater.update();
 
     expect(published.uploadedFiles).toBe(2);
-    const blobs = (await listKeys(prefix)).filter((key) => key.includes('/blobs/'));
+    const blobs = (await env.listKeys(prefix)).filter((key) => key.includes('/blobs/'));
     expect(blobs).toEqual(
       [`${prefix}/${blobKey(sha256Hex('o'))}`, `${prefix}/${blobKey(sha256Hex(same))}`].sort(),
     );
@@ -242,12 +202,11 @@ describe('publishing and pulling through the local CDN', () => {
   });
 
   it('detects a blob corrupted on the server and applies nothing', async () => {
-    const { prefix, install, updater, publish } = await setup({ 'a.txt': 'first', 'b.txt': 'bee' });
+    const { install, updater, publish, put } = await setup({ 'a.txt': 'first', 'b.txt': 'bee' });
     await publish();
     await updater.update();
     const second = await publish({ 'a.txt': 'second version', 'c.txt': 'new file' });
-    const corrupted = `${prefix}/${blobKey(sha256Hex('second version'))}`;
-    await s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: corrupted, Body: 'second versioN' }));
+    await put(blobKey(sha256Hex('second version')), 'second versioN');
 
     const error = await updater.update().catch((caught: unknown) => caught);
 
@@ -258,7 +217,7 @@ describe('publishing and pulling through the local CDN', () => {
   });
 
   it('rejects a manifest with a path-traversal entry and writes nothing', async () => {
-    const { prefix, install, updater, publish } = await setup({ 'a.txt': 'a' });
+    const { install, updater, publish, put } = await setup({ 'a.txt': 'a' });
     const published = await publish();
     const outside = await temporaryFolder('sgk-outside-');
     for (const evil of [
@@ -275,26 +234,14 @@ describe('publishing and pulling through the local CDN', () => {
         files: { [evil]: { size: 1, sha256: sha256Hex('x'), key: blobKey(sha256Hex('x')) } },
       };
       const bytes = Buffer.from(serializeDocument(manifest));
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: env.bucket,
-          Key: `${prefix}/${releaseManifestKey('evil')}`,
-          Body: bytes,
-        }),
-      );
+      await put(releaseManifestKey('evil'), bytes);
       const pointer = {
         ...published.pointer,
         release: 'evil',
         sequence: 99,
         manifest: { key: releaseManifestKey('evil'), sha256: sha256Hex(bytes), size: bytes.length },
       };
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: env.bucket,
-          Key: `${prefix}/version.json`,
-          Body: serializeDocument(pointer),
-        }),
-      );
+      await put('version.json', serializeDocument(pointer));
 
       const error = await updater.update().catch((caught: unknown) => caught);
 
@@ -306,12 +253,12 @@ describe('publishing and pulling through the local CDN', () => {
   });
 
   it('plans against the manifest published in the bucket, not against local files', async () => {
-    const { prefix, source, publish } = await setup({ 'a.txt': 'a', 'b.txt': 'b' });
+    const { source, publish, publisherWith } = await setup({ 'a.txt': 'a', 'b.txt': 'b' });
     await publish();
     // A second build machine with its own checkout (and no local state) publishes one change.
     const otherSource = await temporaryFolder('sgk-src2-');
     await writeTree(otherSource, { 'a.txt': 'a', 'b.txt': 'b2' });
-    const other = new PatchPublisher({ s3, bucket: env.bucket, prefix, format: 1 });
+    const other = publisherWith({});
     await other.scan(otherSource);
 
     const plan = await other.plan();
@@ -342,7 +289,7 @@ describe('publishing and pulling through the local CDN', () => {
 
     expect(result.plan.uploads).toHaveLength(1);
     expect(result.uploadedFiles).toBe(0);
-    expect(await listKeys(prefix)).toEqual([]);
+    expect(await env.listKeys(prefix)).toEqual([]);
   });
 
   it('reports an install that is already up to date', async () => {
@@ -359,16 +306,12 @@ describe('publishing and pulling through the local CDN', () => {
 
   it('uploads a large file in parts and installs it intact', async () => {
     const large = seededBytes(3, 6 * 1024 * 1024 + 123);
-    const { install, updater, source, prefix } = await setup({ 'big.pak': large });
-    const publisher = new PatchPublisher({
-      s3,
-      bucket: env.bucket,
-      prefix,
-      format: 1,
+    const { install, updater, source, publisherWith } = await setup({ 'big.pak': large });
+    const publisher = publisherWith({
       multipartThresholdBytes: 5 * 1024 * 1024,
       partSizeBytes: 5 * 1024 * 1024,
     });
-    const counts = countS3Commands(s3);
+    const counts = countS3Commands(env.s3);
     await publisher.scan(source);
 
     await publisher.publish();

@@ -1,34 +1,22 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchPublisher, PatchUpdater, blobKey, isPatchError, sha256Hex } from '../../src/patch/index.js';
 import { chunkEncoding, chunkKey, chunkRefsOf } from '../../src/patch/release-format.js';
 import type { ChunkRef } from '../../src/patch/release-format.js';
 import {
-  type PatchStack,
   hashSpec,
   hashTree,
   seededBigBytes,
   seededBytes,
-  startPatchStack,
+  startPatchSuite,
   temporaryFolder,
   writeTree,
 } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-resume');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
+const env = startPatchSuite('patch-resume');
 
 /**
  * A proxy on 127.0.0.1 in front of the CDN route that passes requests through, records their `Range` headers,
@@ -78,7 +66,7 @@ describe('resuming a cut download', () => {
     const install = await temporaryFolder('sgk-install-');
     await writeTree(source, { 'level.pak': content });
     // Whole-object resume of a format-1 release; the next suite resumes half-downloaded chunks of format 2.
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix: 'resume', format: 1 });
+    const publisher = new PatchPublisher({ s3: env.s3, bucket: env.bucket, prefix: 'resume', format: 1 });
     await publisher.scan(source);
     await publisher.publish();
     const blobPath = `/resume/${blobKey(sha256Hex(content))}`;
@@ -170,7 +158,7 @@ describe('resuming a half-downloaded chunk (format 2)', () => {
     const source = await temporaryFolder('sgk-src-');
     await writeTree(source, { 'data/world.pak': archive, 'data/monsters.json': text });
     const publisher = new PatchPublisher({
-      s3,
+      s3: env.s3,
       bucket: env.bucket,
       prefix,
       chunking: small,

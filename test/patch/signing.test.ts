@@ -1,89 +1,50 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SIGNED_POINTER_TTL_MS,
   PatchPublisher,
-  PatchUpdater,
   type PatchUpdaterOptions,
   generateSigningKeyPair,
   isPatchError,
   releaseManifestKey,
   serializeDocument,
   sha256Hex,
+  signDocument,
 } from '../../src/patch/index.js';
-import {
-  type PatchStack,
-  hashSpec,
-  hashTree,
-  startPatchStack,
-  temporaryFolder,
-  writeTree,
-} from './support.js';
+import type { ReleaseFileList } from '../../src/patch/release-format.js';
+import { failure, hashSpec, hashTree, seededBytes, startPatchSuite } from './support.js';
 
-let env: PatchStack;
-let s3: S3Client;
-let counter = 0;
+const env = startPatchSuite('patch-sign', { updater: { retryBaseDelayMs: 10 } });
 const keys = generateSigningKeyPair();
 const otherKeys = generateSigningKeyPair();
 
-beforeAll(async () => {
-  env = await startPatchStack('patch-sign');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
-
 /**
- * A signing publisher; its pointers expire after an hour unless `pointerTtlMs` says otherwise (`false`: no expiry,
- * `undefined`: the publisher's default for signed pointers).
+ * A signing publisher (format 1 unless `format` says otherwise); its pointers expire after an hour unless
+ * `pointerTtlMs` says otherwise (`false`: no expiry, `undefined`: the publisher's default for signed pointers).
+ * `updater(publicKey, now, extra)` builds an updater of the same install that checks signatures.
  */
-async function setup(options: { pointerTtlMs?: number | false | undefined; now?: () => Date } = {}) {
-  const prefix = `signed-${++counter}`;
-  const source = await temporaryFolder('sgk-src-');
-  const install = await temporaryFolder('sgk-install-');
-  const publisher = new PatchPublisher({
-    s3,
-    bucket: env.bucket,
-    prefix,
-    // These tests tamper with format-1 documents; chunked.test.ts signs and tampers with format 2.
-    format: 1,
-    signingKey: keys.privateKeyPem,
-    keyId: 'test-key',
-    ...('pointerTtlMs' in options ? {} : { pointerTtlMs: 3_600_000 }),
-    ...options,
-  });
+async function setup(
+  options: { pointerTtlMs?: number | false | undefined; now?: () => Date; format?: 1 | 2 } = {},
+) {
+  const release = await env.release(
+    {},
+    {
+      publisher: {
+        // Most tests here tamper with format-1 documents; 'signed chunked releases' signs and tampers with format 2.
+        format: 1,
+        signingKey: keys.privateKeyPem,
+        keyId: 'test-key',
+        ...('pointerTtlMs' in options ? {} : { pointerTtlMs: 3_600_000 }),
+        ...options,
+      },
+    },
+  );
   const updater = (
     publicKey = keys.publicKeyPem,
     now?: () => Date,
     extra: Partial<PatchUpdaterOptions> = {},
-  ) =>
-    new PatchUpdater({
-      cdnUrl: env.cdn,
-      prefix,
-      installDir: install,
-      publicKey,
-      retryBaseDelayMs: 10,
-      ...(now ? { now } : {}),
-      ...extra,
-    });
-  const publish = async (files: Record<string, string | null>) => {
-    await writeTree(source, files);
-    await publisher.scan(source);
-    return publisher.publish();
-  };
-  const putText = (key: string, body: string) =>
-    s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${key}`, Body: body }));
-  return { prefix, install, publisher, updater, publish, putText };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected a failure'),
-    (error: unknown) => error,
-  );
+  ) => release.updaterWith({ publicKey, ...(now ? { now } : {}), ...extra });
+  return { ...release, updater };
 }
 
 describe('signed releases', () => {
@@ -108,22 +69,22 @@ describe('signed releases', () => {
   });
 
   it('rejects an unsigned pointer when a public key is configured', async () => {
-    const { updater, publish, putText } = await setup();
+    const { updater, publish, put } = await setup();
     const published = await publish({ 'a.txt': 'a' });
     const { signature: _dropped, ...unsigned } = published.pointer;
-    await putText('version.json', serializeDocument(unsigned));
+    await put('version.json', serializeDocument(unsigned));
 
     expect(isPatchError(await failure(updater().check()), 'SIGNATURE_INVALID')).toBe(true);
   });
 
   it('rejects a manifest tampered with after signing, and installs nothing', async () => {
-    const { install, updater, publish, putText } = await setup();
+    const { install, updater, publish, put } = await setup();
     const published = await publish({ 'a.txt': 'a' });
     const tampered = {
       ...published.manifest,
       files: { ...published.manifest.files, 'evil.exe': published.manifest.files['a.txt']! },
     };
-    await putText(releaseManifestKey(published.release), serializeDocument(tampered));
+    await put(releaseManifestKey(published.release), serializeDocument(tampered));
 
     const error = await failure(updater().update());
 
@@ -132,18 +93,18 @@ describe('signed releases', () => {
   });
 
   it('rejects a pointer whose release was swapped after signing', async () => {
-    const { updater, publish, putText } = await setup();
+    const { updater, publish, put } = await setup();
     await publish({ 'a.txt': 'a' });
     const second = await publish({ 'a.txt': 'b' });
-    await putText('version.json', serializeDocument({ ...second.pointer, sequence: 7 }));
+    await put('version.json', serializeDocument({ ...second.pointer, sequence: 7 }));
 
     expect(isPatchError(await failure(updater().check()), 'SIGNATURE_INVALID')).toBe(true);
   });
 
   it('rejects manifest bytes that differ from the hash the signed pointer pins', async () => {
-    const { updater, publish, putText } = await setup();
+    const { updater, publish, put } = await setup();
     const published = await publish({ 'a.txt': 'a' });
-    await putText(
+    await put(
       releaseManifestKey(published.release),
       serializeDocument(published.manifest).replace('\n', ' \n'),
     );
@@ -164,11 +125,11 @@ describe('signed releases', () => {
   });
 
   it('rejects an older signed pointer replayed after a newer one was installed (rollback attack)', async () => {
-    const { updater, publish, putText } = await setup();
+    const { updater, publish, put } = await setup();
     const first = await publish({ 'a.txt': 'a' });
     await publish({ 'a.txt': 'b' });
     await updater().update();
-    await putText('version.json', serializeDocument(first.pointer));
+    await put('version.json', serializeDocument(first.pointer));
 
     expect(isPatchError(await failure(updater().check()), 'ROLLBACK_REJECTED')).toBe(true);
   });
@@ -209,12 +170,12 @@ describe('signed releases', () => {
 describe('a fresh install (no local state) and replayed signed pointers', () => {
   it('refuses a replayed old signed pointer once it has expired, and accepts the current one', async () => {
     let clock = new Date('2026-03-01T00:00:00Z');
-    const { updater, publish, putText } = await setup({ pointerTtlMs: 60 * 60_000, now: () => clock });
+    const { updater, publish, put } = await setup({ pointerTtlMs: 60 * 60_000, now: () => clock });
     const old = await publish({ 'a.txt': 'vulnerable' });
     clock = new Date('2026-03-02T00:00:00Z');
     await publish({ 'a.txt': 'fixed' });
     const later = () => new Date('2026-03-02T00:10:00Z');
-    await putText('version.json', serializeDocument(old.pointer));
+    await put('version.json', serializeDocument(old.pointer));
 
     const replayed = await failure(updater(keys.publicKeyPem, later).update());
 
@@ -244,16 +205,14 @@ describe('a fresh install (no local state) and replayed signed pointers', () => 
   });
 
   it('leaves unsigned pointers without expiry unless pointerTtlMs is set', async () => {
-    const prefix = `unsigned-${++counter}`;
-    const source = await temporaryFolder('sgk-src-');
-    await writeTree(source, { 'a.txt': 'a' });
-    const unsigned = new PatchPublisher({ s3, bucket: env.bucket, prefix });
-    await unsigned.scan(source);
+    const { publish } = await env.release();
 
-    const published = await unsigned.publish();
+    const published = await publish({ 'a.txt': 'a' });
 
     expect(published.pointer.expiresAt).toBeUndefined();
-    expect(() => new PatchPublisher({ s3, bucket: env.bucket, pointerTtlMs: 0 })).toThrow(/pointerTtlMs/);
+    expect(() => new PatchPublisher({ s3: env.s3, bucket: env.bucket, pointerTtlMs: 0 })).toThrow(
+      /pointerTtlMs/,
+    );
   });
 
   it('refuses a signed pointer without expiresAt on a fresh install (FRESHNESS_REQUIRED), not on an installed one', async () => {
@@ -279,18 +238,81 @@ describe('a fresh install (no local state) and replayed signed pointers', () => 
   });
 
   it('refuses a replayed signed pointer below minSequence on a fresh install', async () => {
-    const { install, updater, publish, putText } = await setup({ pointerTtlMs: false });
+    const { install, updater, publish, put } = await setup({ pointerTtlMs: false });
     const old = await publish({ 'a.txt': 'old' });
     const current = await publish({ 'a.txt': 'current' });
-    await putText('version.json', serializeDocument(old.pointer));
+    await put('version.json', serializeDocument(old.pointer));
     const shipped = { minSequence: current.sequence, requirePointerExpiry: 'never' as const };
 
     const replayed = await failure(updater(keys.publicKeyPem, undefined, shipped).update());
 
     expect(isPatchError(replayed, 'ROLLBACK_REJECTED')).toBe(true);
     expect(await hashTree(install)).toEqual({});
-    await putText('version.json', serializeDocument(current.pointer));
+    await put('version.json', serializeDocument(current.pointer));
     await updater(keys.publicKeyPem, undefined, shipped).update();
     expect(await hashTree(install)).toEqual(hashSpec({ 'a.txt': 'current' }));
+  });
+});
+
+describe('signed chunked releases (format 2)', () => {
+  const files = { 'a.txt': 'a', 'data/level.pak': seededBytes(12, 300_000) };
+
+  it('installs a signed chunked release: the pointer and the release record are both signed', async () => {
+    const { install, updater, publish } = await setup({ format: 2 });
+
+    const published = await publish(files);
+    const result = await updater().update();
+
+    expect(published.pointer.formatVersion).toBe(2);
+    expect(published.pointer.signature?.keyId).toBe('test-key');
+    expect(published.chunked?.record.signature?.algorithm).toBe('ed25519');
+    expect(result.release).toBe(published.release);
+    expect(await hashTree(install)).toEqual(hashSpec(files));
+    expect(isPatchError(await failure(updater(otherKeys.publicKeyPem).check()), 'SIGNATURE_INVALID')).toBe(
+      true,
+    );
+  });
+
+  it('refuses a file list replaced after signing (it no longer matches the signed record), installing nothing', async () => {
+    const { prefix, install, updater, publish, put } = await setup({ format: 2 });
+    const published = await publish(files);
+    const pin = published.chunked!.record.files;
+    const stored = await fetch(`${env.cdn}/${prefix}/${pin.key}`);
+    const list = JSON.parse(
+      brotliDecompressSync(new Uint8Array(await stored.arrayBuffer())).toString('utf8'),
+    ) as ReleaseFileList;
+    const tampered = { ...list, files: { ...list.files, 'evil.exe': list.files['a.txt']! } };
+    await put(pin.key, brotliCompressSync(Buffer.from(JSON.stringify(tampered))));
+
+    const error = await failure(updater().update());
+
+    expect(isPatchError(error, 'INTEGRITY_MISMATCH')).toBe(true);
+    expect(await hashTree(install)).toEqual({});
+  });
+
+  it('refuses a release record tampered with after signing, however the pointer is re-pinned', async () => {
+    const { install, updater, publish, put } = await setup({ format: 2 });
+    const published = await publish(files);
+    const record = published.chunked!.record;
+    const tamperedText = serializeDocument({ ...record, fileCount: record.fileCount + 1 });
+    const pin = { ...published.pointer.manifest, sha256: sha256Hex(tamperedText), size: tamperedText.length };
+    await put(published.pointer.manifest.key, tamperedText);
+
+    // The signed pointer still pins the original record's bytes.
+    const unpinned = await failure(updater().update());
+    // A pointer re-pinned to the tampered record no longer matches its own signature.
+    await put('version.json', serializeDocument({ ...published.pointer, manifest: pin }));
+    const repinned = await failure(updater().update());
+    // Even a pointer signed with the key does not vouch for a record whose own signature fails.
+    const { signature: _old, ...unsigned } = { ...published.pointer, manifest: pin };
+    await put('version.json', serializeDocument(signDocument(unsigned, 'pointer', keys.privateKeyPem)));
+    const resigned = await failure(updater().update());
+
+    expect(isPatchError(unpinned, 'INTEGRITY_MISMATCH')).toBe(true);
+    expect(isPatchError(repinned, 'SIGNATURE_INVALID')).toBe(true);
+    expect((repinned as Error).message).toMatch(/pointer/);
+    expect(isPatchError(resigned, 'SIGNATURE_INVALID')).toBe(true);
+    expect((resigned as Error).message).toMatch(/manifest/);
+    expect(await hashTree(install)).toEqual({});
   });
 });

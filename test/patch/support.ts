@@ -1,10 +1,20 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Command } from 'commander';
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject, vi } from 'vitest';
+import { registerPatchCommand } from '../../src/cli/commands/patch.js';
+import { LOCAL_CREDENTIALS } from '../../src/local/client-config.js';
 import { type LocalStack, startLocalStack } from '../../src/local/stack/start-local-stack.js';
+import {
+  PatchPublisher,
+  type PatchPublisherOptions,
+  PatchUpdater,
+  type PatchUpdaterOptions,
+  type PublishResult,
+} from '../../src/patch/index.js';
 import { STATE_DIR_NAME } from '../../src/patch/paths.js';
 import { uniqueName } from '../support/aws.js';
 
@@ -28,6 +38,195 @@ export async function startPatchStack(prefix = 'patch'): Promise<PatchStack> {
   const cdn = stack.endpoints.cdn;
   if (!cdn) throw new Error('the local stack did not start its CDN route');
   return { stack, bucket, cdn };
+}
+
+/** What every release of a suite is built with, unless the release says otherwise. */
+export interface PatchSuiteOptions {
+  /** Publisher options (`format`, `mode`, `signingKey`, …) on top of the suite's client, bucket and prefix. */
+  publisher?: Partial<PatchPublisherOptions>;
+  /** Updater options (`retryBaseDelayMs`, `publicKey`, …) on top of the CDN, prefix, install folder and fetch. */
+  updater?: Partial<PatchUpdaterOptions>;
+  /** Sets the AWS credential and region variables the `sgk` CLI reads to the local stack's. */
+  cliEnvironment?: boolean;
+}
+
+/** A fresh prefix with its source and install folders (nothing published yet). */
+export interface PatchFolders {
+  prefix: string;
+  source: string;
+  install: string;
+}
+
+/** A fresh release line: folders, a publisher, an updater that records its requests, and shortcuts. */
+export interface PatchRelease extends PatchFolders {
+  publisher: PatchPublisher;
+  updater: PatchUpdater;
+  /** What `updater` fetched. */
+  network: ReturnType<typeof recordingFetch>;
+  /** Another publisher of the same prefix, with other options. */
+  publisherWith: (extra: Partial<PatchPublisherOptions>) => PatchPublisher;
+  /** Another updater of the same install (sharing `network`), with other options. */
+  updaterWith: (extra: Partial<PatchUpdaterOptions>) => PatchUpdater;
+  /** Writes `changes` into the source folder, scans it and publishes (with `by`, the suite's publisher by default). */
+  publish: (changes?: TreeSpec, by?: PatchPublisher) => Promise<PublishResult>;
+  /** Overwrites `<prefix>/<key>` in the bucket. */
+  put: (key: string, body: string | Uint8Array) => Promise<unknown>;
+}
+
+/** A local stack with its own bucket for one test file, and the releases its tests make in it. */
+export interface PatchSuite extends PatchStack {
+  readonly s3: S3Client;
+  /** A fresh prefix and folders, `initial` written into the source folder. */
+  folders: (initial?: TreeSpec) => Promise<PatchFolders>;
+  /** A fresh release line, `initial` written into the source folder (not published). */
+  release: (
+    initial?: TreeSpec,
+    options?: Pick<PatchSuiteOptions, 'publisher' | 'updater'>,
+  ) => Promise<PatchRelease>;
+  /** Every key in the bucket under `<prefix>/`, sorted. */
+  listKeys: (prefix: string) => Promise<string[]>;
+  /** The `--bucket`, `--prefix` and `--endpoint` arguments of `sgk patch publish` and `rollback`. */
+  bucketArgs: (prefix: string) => string[];
+}
+
+/**
+ * Starts a local stack with a fresh bucket behind its CDN route in the file's `beforeAll` and stops it in
+ * `afterAll`. `name` names the bucket and the prefixes (`<name>-1`, `<name>-2`, …).
+ *
+ * @example
+ * ```ts
+ * import { startPatchSuite } from './support.js';
+ *
+ * const env = startPatchSuite('patch-e2e', { publisher: { format: 1 }, updater: { retryBaseDelayMs: 10 } });
+ * const { install, updater, publish } = await env.release({ 'a.txt': 'a' });
+ * ```
+ */
+export function startPatchSuite(name: string, options: PatchSuiteOptions = {}): PatchSuite {
+  let started: PatchStack | undefined;
+  let counter = 0;
+  beforeAll(async () => {
+    started = await startPatchStack(name);
+    if (options.cliEnvironment) {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+      vi.stubEnv('AWS_REGION', 'ap-northeast-2');
+    }
+  });
+  afterAll(async () => {
+    if (options.cliEnvironment) vi.unstubAllEnvs();
+    await started?.stack.stop();
+  });
+  const env = (): PatchStack => {
+    if (!started) throw new Error('the patch suite starts in beforeAll; use it inside a test');
+    return started;
+  };
+  const folders = async (initial: TreeSpec = {}): Promise<PatchFolders> => {
+    const prefix = `${name}-${++counter}`;
+    const source = await temporaryFolder('sgk-src-');
+    const install = await temporaryFolder('sgk-install-');
+    await writeTree(source, initial);
+    return { prefix, source, install };
+  };
+  return {
+    get stack() {
+      return env().stack;
+    },
+    get bucket() {
+      return env().bucket;
+    },
+    get cdn() {
+      return env().cdn;
+    },
+    get s3() {
+      return env().stack.clients.s3;
+    },
+    folders,
+    release: async (initial = {}, overrides = {}) =>
+      releaseLine(env(), await folders(initial), {
+        publisher: { ...options.publisher, ...overrides.publisher },
+        updater: { ...options.updater, ...overrides.updater },
+      }),
+    listKeys: async (prefix) => {
+      const { stack, bucket } = env();
+      const page = await stack.clients.s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/` }),
+      );
+      return (page.Contents ?? []).map((object) => object.Key ?? '').sort();
+    },
+    bucketArgs: (prefix) => [
+      '--bucket',
+      env().bucket,
+      '--prefix',
+      prefix,
+      '--endpoint',
+      env().stack.endpoints.s3,
+    ],
+  };
+}
+
+function releaseLine(
+  env: PatchStack,
+  folders: PatchFolders,
+  options: Required<Pick<PatchSuiteOptions, 'publisher' | 'updater'>>,
+): PatchRelease {
+  const { prefix, source, install } = folders;
+  const s3 = env.stack.clients.s3;
+  const network = recordingFetch();
+  const publisherWith = (extra: Partial<PatchPublisherOptions>) =>
+    new PatchPublisher({ s3, bucket: env.bucket, prefix, ...options.publisher, ...extra });
+  const updaterWith = (extra: Partial<PatchUpdaterOptions>) =>
+    new PatchUpdater({
+      cdnUrl: env.cdn,
+      prefix,
+      installDir: install,
+      fetch: network.fetch,
+      ...options.updater,
+      ...extra,
+    });
+  const publisher = publisherWith({});
+  return {
+    ...folders,
+    publisher,
+    updater: updaterWith({}),
+    network,
+    publisherWith,
+    updaterWith,
+    publish: async (changes = {}, by = publisher) => {
+      await writeTree(source, changes);
+      await by.scan(source);
+      return by.publish();
+    },
+    put: (key, body) =>
+      s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: `${prefix}/${key}`, Body: body })),
+  };
+}
+
+/**
+ * Runs `sgk …` on a fresh program and returns what it printed.
+ *
+ * @example
+ * ```ts
+ * import { sgk } from './support.js';
+ *
+ * const output = await sgk('patch', 'pull', cdnUrl, installDir);
+ * ```
+ */
+export async function sgk(...args: string[]): Promise<string> {
+  let output = '';
+  const program = new Command('sgk')
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  registerPatchCommand(program, { stdout: { write: (text: string) => (output += text) } });
+  await program.parseAsync(['node', 'sgk', ...args]);
+  return output;
+}
+
+/** The error `promise` rejects with, or an `Error('expected a failure')` when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => new Error('expected a failure'),
+    (error: unknown) => error,
+  );
 }
 
 /** A new empty temporary folder. */
@@ -90,18 +289,6 @@ export function seededBytes(seed: number, length: number): Uint8Array {
     bytes[index] = state & 0xff;
   }
   return bytes;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed always picks the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
- * versionId mode (the sample's layout). The local S3 server has no bucket versioning, so these tests run the real
- * PatchPublisher and PatchUpdater against a mocked S3 client (aws-sdk-client-mock) for exactly what the local
- * server cannot answer: `GetBucketVersioning` (answered `Enabled`) and the `VersionId` in `PutObject` responses.
- * Every other call, and every upload, goes through to the real local S3 server; players download through the
- * local stack's CDN route.
+ * versionId mode (each file at its own path, S3 versioning keeping every copy). The local S3 server has no bucket
+ * versioning, so these tests run the real PatchPublisher and PatchUpdater against a mocked S3 client
+ * (aws-sdk-client-mock) for exactly what the local server cannot answer: `GetBucketVersioning` (answered
+ * `Enabled`) and the `VersionId` in `PutObject` responses. Every other call, and every upload, goes through to the
+ * real local S3 server; players download through the local stack's CDN route.
  */
 import {
   GetBucketVersioningCommand,
@@ -13,34 +13,16 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../src/local/client-config.js';
-import { PatchPublisher, PatchUpdater, isPatchError } from '../../src/patch/index.js';
-import {
-  type PatchStack,
-  hashSpec,
-  hashTree,
-  recordingFetch,
-  startPatchStack,
-  temporaryFolder,
-  writeTree,
-} from './support.js';
+import { isPatchError } from '../../src/patch/index.js';
+import { hashSpec, hashTree, startPatchSuite, writeTree } from './support.js';
 
-let env: PatchStack;
-let real: S3Client;
-let counter = 0;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-vid');
-  real = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
+const env = startPatchSuite('patch-vid', { updater: { retryBaseDelayMs: 10 } });
 
 /** An S3 client whose versioning calls are mocked and whose other calls reach the real local S3 server. */
 function versionedS3(): { client: S3Client; versions: string[] } {
+  const real = env.s3;
   const client = new S3Client(localClientConfig(env.stack.endpoints.s3));
   const versions: string[] = [];
   const mock = mockClient(client);
@@ -60,22 +42,11 @@ function versionedS3(): { client: S3Client; versions: string[] } {
   return { client, versions };
 }
 
+/** A fresh release line published in versionId mode through the versioned client. */
 async function setup(files: Record<string, string>) {
-  const prefix = `update-${++counter}`;
-  const source = await temporaryFolder('sgk-src-');
-  const install = await temporaryFolder('sgk-install-');
-  await writeTree(source, files);
   const { client, versions } = versionedS3();
-  const publisher = new PatchPublisher({ s3: client, bucket: env.bucket, prefix, mode: 'versionId' });
-  const network = recordingFetch();
-  const updater = new PatchUpdater({
-    cdnUrl: env.cdn,
-    prefix,
-    installDir: install,
-    fetch: network.fetch,
-    retryBaseDelayMs: 10,
-  });
-  return { prefix, source, install, publisher, updater, network, versions };
+  const release = await env.release(files, { publisher: { s3: client, mode: 'versionId' } });
+  return { ...release, versions };
 }
 
 describe('versionId mode (mocked S3 versioning, real local S3 and CDN otherwise)', () => {
@@ -144,14 +115,7 @@ describe('versionId mode (mocked S3 versioning, real local S3 and CDN otherwise)
 
 describe('versionId mode against the real local S3 server', () => {
   it('says clearly that bucket versioning is disabled', async () => {
-    const source = await temporaryFolder('sgk-src-');
-    await writeTree(source, { 'a.txt': 'a' });
-    const publisher = new PatchPublisher({
-      s3: real,
-      bucket: env.bucket,
-      prefix: 'no-versioning',
-      mode: 'versionId',
-    });
+    const { source, publisher } = await env.release({ 'a.txt': 'a' }, { publisher: { mode: 'versionId' } });
     await publisher.scan(source);
 
     const error = await publisher.publish().catch((caught: unknown) => caught);
