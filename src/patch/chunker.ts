@@ -1,6 +1,7 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { PatchError, throwIfAborted } from './errors.js';
+import { Sha256Threads } from './sha256-threads.js';
 
 /**
  * Content-defined chunking parameters (bytes). A cut is placed where a rolling gear hash of the last 32 bytes
@@ -208,31 +209,27 @@ export interface ChunkedFile {
 const CHUNK_READ_BYTES = 4 * 1024 * 1024;
 
 /**
- * Chunk digests {@link chunkFile} keeps running on libuv's thread pool at once. Each holds a copy of its chunk
- * (at most `maxSize`), so this bounds the extra memory; three keep a core busy hashing while the main thread
- * rolls the gear hash, and leave a pool thread (four by default) free for the next file read.
+ * Chunk digests {@link chunkFile} keeps queued at once. Each holds a copy of its chunk (at most `maxSize`), so this
+ * bounds the extra memory; three keep a hashing thread busy while the calling thread rolls the gear hash.
  */
 const DIGESTS_IN_FLIGHT = 3;
 
-/** Lower-case hex of a digest. */
-function hex(digest: ArrayBuffer): string {
-  return Buffer.from(digest).toString('hex');
-}
+/** The hashing threads every {@link chunkFile} call shares (they start on first use and end when idle). */
+let sharedThreads: Sha256Threads | undefined;
 
-/**
- * Hashes chunks with SHA-256 on libuv's thread pool (`crypto.subtle.digest` copies the bytes when called, so
- * the caller may reuse its buffer at once) and keeps their order; at most {@link DIGESTS_IN_FLIGHT} run at once.
- */
+/** Hashes chunks with SHA-256 on {@link Sha256Threads} and keeps their order; at most {@link DIGESTS_IN_FLIGHT} queued. */
 class ChunkDigests {
   private readonly running: Array<Promise<void>> = [];
+  private readonly threads = (sharedThreads ??= new Sha256Threads());
   readonly chunks: FileChunk[] = [];
 
+  /** Queues the digest of `bytes` (copied now: the caller may reuse its buffer at once). */
   async add(offset: number, bytes: Uint8Array): Promise<void> {
     const chunk: FileChunk = { offset, size: bytes.length, sha256: '' };
     this.chunks.push(chunk);
     this.running.push(
-      webcrypto.subtle.digest('SHA-256', bytes).then((digest) => {
-        chunk.sha256 = hex(digest);
+      this.threads.digest(bytes).then((sha256) => {
+        chunk.sha256 = sha256;
       }),
     );
     if (this.running.length >= DIGESTS_IN_FLIGHT) await this.running.shift();
@@ -254,8 +251,9 @@ class ChunkDigests {
  * Cuts a file into content-defined chunks while streaming it (memory: `maxSize` + 4 MiB for reading, plus up to
  * three chunks being hashed), hashing each chunk with SHA-256, and optionally the whole file as well.
  *
- * Throughput: the gear hash runs on the calling thread while the chunk digests run on libuv's thread pool, so
- * with two cores a file is cut at about the speed of the slower of the two, not of their sum.
+ * Throughput: the gear hash runs on the calling thread while the chunk digests run on a hashing thread
+ * ({@link Sha256Threads}), so with two cores a file is cut at about the speed of the slower of the two, not of
+ * their sum.
  *
  * @param options.wholeFileHash - also compute the file's SHA-256 (one more hashing pass, on the calling thread).
  * @throws {PatchError} `INVALID_OPTIONS`, `ABORTED` (checked between chunks); file system errors as they are.
