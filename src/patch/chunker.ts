@@ -251,9 +251,9 @@ class ChunkDigests {
  * Cuts a file into content-defined chunks while streaming it (memory: `maxSize` + 4 MiB for reading, plus up to
  * three chunks being hashed), hashing each chunk with SHA-256, and optionally the whole file as well.
  *
- * Throughput: the gear hash runs on the calling thread while the chunk digests run on a hashing thread
- * ({@link Sha256Threads}), so with two cores a file is cut at about the speed of the slower of the two, not of
- * their sum.
+ * Throughput: the gear hash runs on the calling thread while the chunk digests run on a hashing thread (started
+ * on first use, ended when idle), so with two cores a file is cut at about the speed of the slower of the two, not
+ * of their sum.
  *
  * @param options.wholeFileHash - also compute the file's SHA-256 (one more hashing pass, on the calling thread).
  * @throws {PatchError} `INVALID_OPTIONS`, `ABORTED` (checked between chunks); file system errors as they are.
