@@ -1,7 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { isDeepStrictEqual as isEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type PatchFileSystem,
   PatchPublisher,
@@ -10,12 +9,11 @@ import {
   nodeFileSystem,
 } from '../../src/patch/index.js';
 import {
-  type PatchStack,
   type TreeSpec,
   hashSpec,
   hashTree,
   seededBigBytes,
-  startPatchStack,
+  startPatchSuite,
   temporaryFolder,
   writeTree,
 } from './support.js';
@@ -24,20 +22,10 @@ const SEED = 20261130;
 const RUNS = 8;
 const chunking = { minSize: 4096, avgSize: 16384, maxSize: 65536 };
 
-let env: PatchStack;
-let s3: S3Client;
+const env = startPatchSuite('patch-chunk-prop');
 let counter = 0;
 /** Faults that fired, and updates they made fail: the property must not pass without any. */
 const stats = { injected: 0, failedUpdates: 0 };
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-chunk-prop');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
 
 /** Sizes real data has at the chunker's edges: empty, 1 byte, around min/avg/max, and several chunks. */
 const sizeArb = fc.constantFrom(0, 1, 4095, 4096, 4097, 16383, 16384, 16385, 65535, 65536, 65537, 200_000);
@@ -131,7 +119,7 @@ describe('chunked updates under injected faults (seeded property test)', () => {
           const source = await temporaryFolder('sgk-src-');
           const install = await temporaryFolder('sgk-install-');
           const publisher = new PatchPublisher({
-            s3,
+            s3Client: env.s3,
             bucket: env.bucket,
             prefix,
             chunking,

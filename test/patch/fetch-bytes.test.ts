@@ -1,30 +1,18 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PatchPublisher, PatchUpdater } from '../../src/patch/index.js';
 import {
-  type PatchStack,
   hashTree,
   recordingFetch,
   seededBigBytes,
-  startPatchStack,
+  startPatchSuite,
   temporaryFolder,
   writeTree,
 } from './support.js';
 
 const MiB = 1024 * 1024;
-let env: PatchStack;
-let s3: S3Client;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-fetch-bytes');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
+const env = startPatchSuite('patch-fetch-bytes');
 
 describe('the update plan reports the bytes the update will fetch', () => {
   it('a 64 MiB archive with 1 MiB overwritten: fetchBytes is the changed chunks, and what the update fetches', async () => {
@@ -32,7 +20,7 @@ describe('the update plan reports the bytes the update will fetch', () => {
     const source = await temporaryFolder('sgk-fetch-src-');
     const install = await temporaryFolder('sgk-fetch-install-');
     await writeTree(source, { 'data/world.pak': seededBigBytes(64, 64 * MiB), 'small.txt': 'hello' });
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+    const publisher = new PatchPublisher({ s3Client: env.s3, bucket: env.bucket, prefix });
     await publisher.scan(source);
     await publisher.publish();
     await new PatchUpdater({ cdnUrl: env.cdn, prefix, installDir: install }).update();
@@ -64,7 +52,12 @@ describe('the update plan reports the bytes the update will fetch', () => {
     const source = await temporaryFolder('sgk-fetch-src-');
     const install = await temporaryFolder('sgk-fetch-install-');
     await writeTree(source, { 'a.bin': seededBigBytes(3, 3 * MiB), 'b.txt': 'b' });
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, compression: false });
+    const publisher = new PatchPublisher({
+      s3Client: env.s3,
+      bucket: env.bucket,
+      prefix,
+      compression: false,
+    });
     await publisher.scan(source);
     await publisher.publish();
     const network = recordingFetch((url) => url.includes('/chunks/'));

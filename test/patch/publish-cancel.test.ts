@@ -1,19 +1,11 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../src/local/client-config.js';
 import { PatchPublisher, isPatchError } from '../../src/patch/index.js';
-import { type PatchStack, seededBytes, startPatchStack, temporaryFolder, writeTree } from './support.js';
+import { seededBytes, startPatchSuite, temporaryFolder, writeTree } from './support.js';
 
-let env: PatchStack;
+const env = startPatchSuite('patch-cancel');
 let counter = 0;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-cancel');
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
 
 /**
  * An S3 client whose `failAt`-th PutObject fails at once with a non-retryable error, and which records every

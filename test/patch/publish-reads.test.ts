@@ -1,32 +1,14 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { open, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chunkFile } from '../../src/patch/chunker.js';
 import { PatchPublisher, PatchUpdater, isPatchError } from '../../src/patch/index.js';
-import {
-  type PatchStack,
-  hashTree,
-  seededBigBytes,
-  startPatchStack,
-  temporaryFolder,
-  writeTree,
-} from './support.js';
+import { hashTree, seededBigBytes, startPatchSuite, temporaryFolder, writeTree } from './support.js';
 
 const MiB = 1024 * 1024;
-let env: PatchStack;
-let s3: S3Client;
+const env = startPatchSuite('patch-reads');
 let counter = 0;
-
-beforeAll(async () => {
-  env = await startPatchStack('patch-reads');
-  s3 = env.stack.clients.s3;
-});
-
-afterAll(async () => {
-  await env.stack.stop();
-});
 
 /** A source folder with one 12 MiB archive whose mtime is a day old (so the stat cache trusts it at once). */
 async function setup() {
@@ -36,7 +18,7 @@ async function setup() {
   const archive = join(source, 'data', 'world.pak');
   const dayAgo = new Date(Date.now() - 86_400_000);
   await utimes(archive, dayAgo, dayAgo);
-  const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix });
+  const publisher = new PatchPublisher({ s3Client: env.s3, bucket: env.bucket, prefix });
   return { prefix, source, archive, dayAgo, publisher };
 }
 
@@ -49,7 +31,7 @@ async function overwrite(path: string, offset: number, length: number, mtime?: D
 }
 
 async function pointerExists(prefix: string): Promise<boolean> {
-  return s3
+  return env.s3
     .send(new GetObjectCommand({ Bucket: env.bucket, Key: `${prefix}/version.json` }))
     .then(() => true)
     .catch(() => false);
@@ -107,7 +89,12 @@ describe('publishing a big file reads it as few times as it must', () => {
 
   it('with scan chunking off, the publish cuts and hashes the file whole and still refuses a changed one', async () => {
     const { prefix, source, archive } = await setup();
-    const publisher = new PatchPublisher({ s3, bucket: env.bucket, prefix, scan: { chunking: false } });
+    const publisher = new PatchPublisher({
+      s3Client: env.s3,
+      bucket: env.bucket,
+      prefix,
+      scan: { chunking: false },
+    });
     const scan = await publisher.scan(source);
     expect(scan.files.get('data/world.pak')?.chunks).toBeUndefined();
     expect(scan.chunking).toBeUndefined();
