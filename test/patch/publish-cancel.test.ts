@@ -73,13 +73,14 @@ describe('a failed upload stops the publish', () => {
       const startedWhenRejected = client.started();
       // Every upload under way was waited for before the error came back.
       expect(client.inFlight()).toBe(0);
-      const keysWhenRejected = await keysUnder(prefix);
-      // No worker is left to start another: a further round trip to S3 finds the same objects, none new started.
-      expect(await keysUnder(prefix)).toEqual(keysWhenRejected);
+      // No worker is left to start another: after a further round trip to S3 none new has started. (An upload
+      // aborted after its body was sent may still be stored by the server, as S3 may; such an object is
+      // content-addressed and immutable, so it is harmless, and the next publish finds it and skips it.)
+      const keys = await keysUnder(prefix);
       expect(client.started()).toBe(startedWhenRejected);
       // The failure stopped the rest: far fewer than the 40 objects were attempted, and no release was written.
       expect(startedWhenRejected).toBeLessThan(40);
-      expect(keysWhenRejected.some((key) => key.endsWith('version.json'))).toBe(false);
+      expect(keys.some((key) => key.endsWith('version.json'))).toBe(false);
       client.s3.destroy();
     });
   }
