@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { throwIfAborted } from './errors.js';
 
 /**
@@ -26,19 +27,28 @@ export async function runBoundedTasks<T>(
   signal?.addEventListener('abort', forward, { once: true });
   let failure: { error: unknown } | undefined;
   let next = 0;
+  const workers = Math.max(1, Math.min(Math.floor(concurrency), items.length));
+  // One listener per running task on the shared signal: bounded by `workers`, not a leak.
+  setMaxListeners(Math.max(10, workers), controller.signal);
   const worker = async (): Promise<void> => {
     while (!controller.signal.aborted && next < items.length) {
       const item = items[next++] as T;
+      // Each task gets a signal of its own: what the task's clients attach to it (an AWS SDK request adds an
+      // abort listener per request) goes away with the task instead of piling up on a signal every task shares.
+      const own = new AbortController();
+      const stop = (): void => own.abort(controller.signal.reason);
+      controller.signal.addEventListener('abort', stop, { once: true });
       try {
-        await task(item, controller.signal);
+        await task(item, own.signal);
       } catch (error) {
         failure ??= { error };
         controller.abort(error);
+      } finally {
+        controller.signal.removeEventListener('abort', stop);
       }
     }
   };
   try {
-    const workers = Math.max(1, Math.min(Math.floor(concurrency), items.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     signal?.removeEventListener('abort', forward);

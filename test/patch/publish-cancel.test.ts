@@ -85,3 +85,33 @@ describe('a failed upload stops the publish', () => {
     });
   }
 });
+
+describe('uploads at high concurrency', () => {
+  it('publish 40 files 16 at a time without a MaxListenersExceededWarning (no listeners pile up on one signal)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      for (const format of [1, 2] as const) {
+        const publisher = new PatchPublisher({
+          s3Client: env.s3,
+          bucket: env.bucket,
+          prefix: `many-${format}-${++counter}`,
+          format,
+          concurrency: 16,
+          compression: false,
+        });
+        await publisher.scan(await sourceTree());
+        await publisher.publish();
+      }
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+
+    expect(warnings.filter((warning) => warning.includes('MaxListeners'))).toEqual([]);
+  });
+});
