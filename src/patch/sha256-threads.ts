@@ -36,7 +36,7 @@ export interface Sha256ThreadsOptions {
 }
 
 /** Copy buffers kept for reuse: a fresh large buffer costs page faults on every use. */
-const SPARE_BUFFERS = 8;
+const SPARE_BUFFERS = 4;
 
 /** Copy buffers are allocated in multiples of this, so chunks of slightly different sizes share them. */
 const BUFFER_GRANULE = 1024 * 1024;
