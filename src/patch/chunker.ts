@@ -214,13 +214,18 @@ const CHUNK_READ_BYTES = 4 * 1024 * 1024;
  */
 const DIGESTS_IN_FLIGHT = 3;
 
-/** The hashing threads every {@link chunkFile} call shares (they start on first use and end when idle). */
 let sharedThreads: Sha256Threads | undefined;
+
+/** The hashing threads every {@link chunkFile} call shares (created on first use; threads end when idle). */
+function sharedSha256Threads(): Sha256Threads {
+  sharedThreads ??= new Sha256Threads();
+  return sharedThreads;
+}
 
 /** Hashes chunks with SHA-256 on {@link Sha256Threads} and keeps their order; at most {@link DIGESTS_IN_FLIGHT} queued. */
 class ChunkDigests {
   private readonly running: Array<Promise<void>> = [];
-  private readonly threads = (sharedThreads ??= new Sha256Threads());
+  private readonly threads = sharedSha256Threads();
   readonly chunks: FileChunk[] = [];
 
   /** Queues the digest of `bytes` (copied now: the caller may reuse its buffer at once). */
