@@ -178,6 +178,11 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
       report(written);
       if (response.body) {
         const reader = response.body.getReader();
+        // A stall or an abort must end a pending read even when the `fetch` does not end it: Node 20's fetch
+        // leaves the last read of a fully received body pending forever when its signal aborts.
+        const cancelRead = (): void => void reader.cancel(controller.signal.reason).catch(() => undefined);
+        if (controller.signal.aborted) cancelRead();
+        else controller.signal.addEventListener('abort', cancelRead, { once: true });
         for (;;) {
           armStallTimer();
           const { done, value } = await reader.read();
@@ -194,6 +199,7 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
         }
       }
       clearTimeout(timer);
+      if (controller.signal.aborted) throw controller.signal.reason;
       if (written < options.size) {
         throw new RetryableDownloadError(
           new PatchError('NETWORK_ERROR', `${url} ended after ${written} of ${options.size} bytes.`, { url }),

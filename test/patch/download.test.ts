@@ -8,10 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DownloadOptions, downloadVerified } from '../../src/patch/download.js';
 import { isPatchError } from '../../src/patch/errors.js';
 import { failure, seededBytes, temporaryFolder } from './support.js';
+import { boundedWaits } from '../support/waits.js';
 
 const content = seededBytes(5, 10_000);
 const sha256 = createHash('sha256').update(content).digest('hex');
 let server: Server | undefined;
+const { within } = boundedWaits(5_000, 10);
 
 afterEach(async () => {
   server?.closeAllConnections();
@@ -212,5 +214,47 @@ describe('downloadVerified', () => {
     const error = await failure(download(url, target, { signal: controller.signal }));
 
     expect(isPatchError(error, 'ABORTED')).toBe(true);
+  });
+
+  describe('with a fetch whose body ignores its abort signal', () => {
+    /** A response whose body never yields another byte and never reacts to the request's signal. */
+    const silentFetch = async (): Promise<Response> =>
+      new Response(new ReadableStream<Uint8Array>({ pull: () => new Promise<void>(() => undefined) }), {
+        status: 200,
+        headers: { 'content-length': String(content.length) },
+      });
+
+    it('still fails with STALLED once the stall timeout passes', async () => {
+      const target = await paths();
+
+      const error = await failure(
+        within(
+          download('http://127.0.0.1:9/blob', target, {
+            fetch: silentFetch,
+            stallTimeoutMs: 50,
+            attempts: 2,
+            baseDelayMs: 1,
+          }),
+          'the stalled download to fail',
+        ),
+      );
+
+      expect(isPatchError(error, 'STALLED')).toBe(true);
+    });
+
+    it('still stops with ABORTED when the signal fires', async () => {
+      const target = await paths();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+
+      const error = await failure(
+        within(
+          download('http://127.0.0.1:9/blob', target, { fetch: silentFetch, signal: controller.signal }),
+          'the aborted download to stop',
+        ),
+      );
+
+      expect(isPatchError(error, 'ABORTED')).toBe(true);
+    });
   });
 });

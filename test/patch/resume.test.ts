@@ -15,16 +15,24 @@ import {
   temporaryFolder,
   writeTree,
 } from './support.js';
+import { boundedWaits } from '../support/waits.js';
 
 const env = startPatchSuite('patch-resume');
+const { within } = boundedWaits(10_000, 10);
 
 /**
  * A proxy on 127.0.0.1 in front of the CDN route that passes requests through, records their `Range` headers,
- * and, once, cuts the connection to `cutPath` after `cutAfter` body bytes.
+ * and, once, cuts the connection to `cutPath` after `cutAfter` body bytes. It cuts only after `readAll()` was
+ * called (the client has taken in every byte sent) or 10 s have passed: bytes still in flight when a socket
+ * closes are lost by any HTTP client, so without this wait the client may resume from fewer bytes.
  */
 async function cuttingProxy(upstream: string, cutPath: string, cutAfter: number) {
   const requests: Array<{ path: string; range: string | undefined }> = [];
   let cut = false;
+  let readAll = (): void => undefined;
+  const clientReadAll = new Promise<void>((resolve) => {
+    readAll = resolve;
+  });
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? '/';
     requests.push({ path, range: request.headers.range });
@@ -40,7 +48,9 @@ async function cuttingProxy(upstream: string, cutPath: string, cutAfter: number)
       const body = new Uint8Array(await upstreamResponse.arrayBuffer());
       if (!cut && path === cutPath) {
         cut = true;
-        response.write(body.subarray(0, cutAfter), () => response.socket?.destroy());
+        response.write(body.subarray(0, cutAfter));
+        await within(clientReadAll, 'the client to take in the bytes before the cut').catch(() => undefined);
+        response.socket?.destroy();
         return;
       }
       response.end(body);
@@ -51,6 +61,7 @@ async function cuttingProxy(upstream: string, cutPath: string, cutAfter: number)
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    readAll,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -81,7 +92,11 @@ describe('resuming a cut download', () => {
         retryBaseDelayMs: 10,
       });
 
-      const result = await updater.update();
+      const result = await updater.update({
+        onProgress: (progress) => {
+          if (progress.phase === 'download' && progress.bytes >= cutAfter) proxy.readAll();
+        },
+      });
 
       const blobRequests = proxy.requests.filter((request) => request.path === `${cdnPath}${blobPath}`);
       expect(blobRequests.map((request) => request.range)).toEqual([undefined, `bytes=${cutAfter}-`]);
