@@ -5,6 +5,7 @@ import type { FetchLike } from '../core/client/request-json.js';
 import { renameWithRetry } from './atomic-file.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
 import { patchBackoffDelay, sleepOrThrowAborted } from './retry.js';
+import { StallGuard, cancelReadOnAbort } from './stall-guard.js';
 
 /** Options of {@link downloadVerified}. */
 export interface DownloadOptions {
@@ -123,25 +124,14 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
       continue;
     }
 
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let stalled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const armStallTimer = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        stalled = true;
-        controller.abort(new Error('stalled'));
-      }, stallTimeoutMs);
-    };
+    const guard = new StallGuard(stallTimeoutMs, signal);
     let handle: FileHandle | undefined;
     try {
-      armStallTimer();
+      guard.arm();
       requests += 1;
       const response = await options.fetch(url, {
         headers: existing > 0 ? { range: `bytes=${existing}-` } : {},
-        signal: controller.signal,
+        signal: guard.signal,
       });
       let start: number;
       if (response.status === 206 && existing > 0) {
@@ -178,13 +168,9 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
       report(written);
       if (response.body) {
         const reader = response.body.getReader();
-        // A stall or an abort must end a pending read even when the `fetch` does not end it: Node 20's fetch
-        // leaves the last read of a fully received body pending forever when its signal aborts.
-        const cancelRead = (): void => void reader.cancel(controller.signal.reason).catch(() => undefined);
-        if (controller.signal.aborted) cancelRead();
-        else controller.signal.addEventListener('abort', cancelRead, { once: true });
+        cancelReadOnAbort(reader, guard.signal);
         for (;;) {
-          armStallTimer();
+          guard.arm();
           const { done, value } = await reader.read();
           if (done) break;
           bytesFetched += value.length;
@@ -198,8 +184,8 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
           report(written);
         }
       }
-      clearTimeout(timer);
-      if (controller.signal.aborted) throw controller.signal.reason;
+      guard.disarm();
+      if (guard.signal.aborted) throw guard.signal.reason;
       if (written < options.size) {
         throw new RetryableDownloadError(
           new PatchError('NETWORK_ERROR', `${url} ended after ${written} of ${options.size} bytes.`, { url }),
@@ -230,7 +216,7 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
         if (!resumedIntegrityErrors.has(error)) throw error;
         lastError = error;
         restart = true;
-      } else if (stalled) {
+      } else if (guard.stalled) {
         lastError = new PatchError('STALLED', `No data from ${url} for ${stallTimeoutMs} ms.`, {
           url,
           cause: error,
@@ -244,8 +230,7 @@ export async function downloadVerified(options: DownloadOptions): Promise<Downlo
       if (attempt < attempts)
         await sleepOrThrowAborted(patchBackoffDelay(attempt, options.baseDelayMs ?? 500), signal);
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      guard.dispose();
       await handle?.close().catch(() => undefined);
     }
   }
