@@ -5,6 +5,7 @@ import { type ApplyResult, type UpdateStep, applyJournal, isRolledBack, undoJour
 import { renameWithRetry } from './atomic-file.js';
 import { runBoundedTasks } from './bounded-tasks.js';
 import { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
+import { StallGuard } from './stall-guard.js';
 import { type DownloadResult, downloadVerified } from './download.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
 import { type PatchFileSystem, errorCode, nodeFileSystem } from './file-system.js';
@@ -86,7 +87,10 @@ export interface PatchUpdaterOptions {
   concurrency?: number;
   /** Tries per request; default 5. */
   attempts?: number;
-  /** Abort a request (and retry, resuming with `Range`) after this long without a byte; default 30 000 ms. */
+  /**
+   * Abort a request after this long without a byte, and retry it (content resumes with `Range`); applies to the
+   * pointer and manifests too, headers included; default 30 000 ms.
+   */
   stallTimeoutMs?: number;
   /** First retry backoff, doubled each time with jitter; default 500 ms. */
   retryBaseDelayMs?: number;
@@ -471,41 +475,41 @@ export class PatchUpdater {
     }
   }
 
-  /** GETs a small JSON document (pointer, manifest) with retries, holding at most `maxBytes` of its body. */
+  /**
+   * GETs a small JSON document (pointer, manifest) with retries, holding at most `maxBytes` of its body. A
+   * response that stops sending for `stallTimeoutMs` (headers or body) is given up and tried again (`STALLED`);
+   * a connection cut mid-body is tried again (`NETWORK_ERROR`).
+   */
   private async fetchWithRetries(
     url: string,
     signal: AbortSignal | undefined,
     maxBytes: number,
     what: string,
   ): Promise<Uint8Array> {
+    const stallTimeoutMs = this.options.stallTimeoutMs ?? 30_000;
     return withRetries(
       async () => {
-        let response: Response;
+        const guard = new StallGuard(stallTimeoutMs, signal);
         try {
-          response = await this.fetch(url, { signal: signal ?? null });
-        } catch (error) {
-          if (signal?.aborted) throw error;
-          throw new PatchError('NETWORK_ERROR', `GET ${url} failed: ${String(error)}`, { url, cause: error });
-        }
-        if (response.status === 404 || response.status === 403) {
-          await response.body?.cancel().catch(() => undefined);
-          throw new PatchError(
-            'MANIFEST_NOT_FOUND',
-            `Nothing is published at ${url} (HTTP ${response.status}).`,
-            {
-              url,
-              status: response.status,
-            },
-          );
-        }
-        if (response.status !== 200) {
-          await response.body?.cancel().catch(() => undefined);
-          throw new PatchError('HTTP_ERROR', `GET ${url} answered ${response.status}.`, {
-            url,
-            status: response.status,
+          guard.arm();
+          const response = await this.fetch(url, { signal: guard.signal });
+          await failOnMetadataStatus(response, url);
+          return await readBoundedBody(response, maxBytes, url, what, {
+            signal: guard.signal,
+            beforeRead: guard.arm,
           });
+        } catch (error) {
+          if (signal?.aborted || isPatchError(error)) throw error;
+          if (guard.stalled) {
+            throw new PatchError('STALLED', `No data from ${url} for ${stallTimeoutMs} ms.`, {
+              url,
+              cause: error,
+            });
+          }
+          throw new PatchError('NETWORK_ERROR', `GET ${url} failed: ${String(error)}`, { url, cause: error });
+        } finally {
+          guard.dispose();
         }
-        return readBoundedBody(response, maxBytes, url, what);
       },
       {
         attempts: this.options.attempts ?? 5,
@@ -513,6 +517,7 @@ export class PatchUpdater {
         signal,
         retryable: (error) =>
           isPatchError(error, 'NETWORK_ERROR') ||
+          isPatchError(error, 'STALLED') ||
           (isPatchError(error, 'HTTP_ERROR') &&
             ((error.status ?? 0) >= 500 || error.status === 429 || error.status === 408)),
       },
@@ -969,4 +974,23 @@ async function copyVerified(
     await rm(partPath, { force: true });
     return false;
   }
+}
+
+/**
+ * Throws for a metadata response that is not a `200`, after releasing its body: `MANIFEST_NOT_FOUND` for 404/403
+ * (S3 answers 403 for a missing key without `s3:ListBucket`), `HTTP_ERROR` with the status otherwise.
+ */
+async function failOnMetadataStatus(response: Response, url: string): Promise<void> {
+  if (response.status === 200) return;
+  await response.body?.cancel().catch(() => undefined);
+  if (response.status === 404 || response.status === 403) {
+    throw new PatchError('MANIFEST_NOT_FOUND', `Nothing is published at ${url} (HTTP ${response.status}).`, {
+      url,
+      status: response.status,
+    });
+  }
+  throw new PatchError('HTTP_ERROR', `GET ${url} answered ${response.status}.`, {
+    url,
+    status: response.status,
+  });
 }

@@ -4,7 +4,7 @@
  * missing Content-Length, an endless body).
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,10 +14,20 @@ import {
   readBoundedBody,
   serializeDocument,
 } from '../../src/patch/index.js';
-import { recordingFetch, startPatchSuite, temporaryFolder, writeTree } from './support.js';
+import {
+  failure,
+  hashSpec,
+  hashTree,
+  recordingFetch,
+  startPatchSuite,
+  temporaryFolder,
+  writeTree,
+} from './support.js';
+import { boundedWaits } from '../support/waits.js';
 
 const env = startPatchSuite('patch-bounded');
 let counter = 0;
+const { within, eventually } = boundedWaits(10_000, 5);
 
 /** A body that hands out `chunk`-byte pieces forever (or `total` bytes), counting what was pulled. */
 function endlessBody(chunk: number, total = Number.POSITIVE_INFINITY) {
@@ -34,13 +44,6 @@ function endlessBody(chunk: number, total = Number.POSITIVE_INFINITY) {
     },
   });
   return { stream, pulled: () => pulled };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected a failure'),
-    (error: unknown) => error,
-  );
 }
 
 describe('readBoundedBody', () => {
@@ -181,4 +184,145 @@ describe('a hostile server on loopback', () => {
       expect(sent).toBeLessThan(8 * 1024 * 1024);
     },
   );
+});
+
+/** What the metadata proxy does with one request for a pointer or manifest (content objects always pass). */
+type MetadataMisbehaviour =
+  'pass' | 'cut-mid-body' | 'silent-after-headers' | 'silent-mid-body' | 'no-answer';
+
+/**
+ * A proxy on 127.0.0.1 in front of the CDN route: each request for a document that is not a blob or a chunk is
+ * answered as `behave(path, nth)` says (`nth` counts requests for that path from 0), every other request passes.
+ */
+async function metadataProxy(upstream: string, behave: (path: string, nth: number) => MetadataMisbehaviour) {
+  const seen = new Map<string, number>();
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = request.url ?? '/';
+    const nth = seen.get(path) ?? 0;
+    seen.set(path, nth + 1);
+    const content = path.includes('/blobs/') || path.includes('/chunks/');
+    const misbehaviour = content ? 'pass' : behave(path, nth);
+    if (misbehaviour === 'no-answer') return;
+    void (async () => {
+      const answer = await fetch(`${upstream}${path}`);
+      const body = new Uint8Array(await answer.arrayBuffer());
+      const headers: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      response.writeHead(answer.status, headers);
+      if (misbehaviour === 'pass') response.end(body);
+      else if (misbehaviour === 'silent-mid-body') response.write(body.subarray(0, body.length >> 1));
+      else if (misbehaviour === 'cut-mid-body') {
+        response.write(body.subarray(0, body.length >> 1), () => response.socket?.destroy());
+      } else response.flushHeaders();
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requestsFor: (path: string) => seen.get(path) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('a pointer or manifest whose response stalls or breaks', () => {
+  async function published(files: Record<string, string>) {
+    const prefix = `bounded-${++counter}`;
+    const source = await temporaryFolder('sgk-src-');
+    await writeTree(source, files);
+    const publisher = new PatchPublisher({ s3: env.s3, bucket: env.bucket, prefix });
+    await publisher.scan(source);
+    await publisher.publish();
+    const cdn = new URL(env.cdn);
+    return {
+      prefix,
+      cdnOrigin: cdn.origin,
+      cdnPath: cdn.pathname,
+      pointerPath: `${cdn.pathname}/${prefix}/version.json`,
+    };
+  }
+
+  it.each(['cut-mid-body', 'silent-after-headers', 'silent-mid-body', 'no-answer'] as const)(
+    'tries again when the first answer for every document is %s, and installs',
+    async (misbehaviour) => {
+      const files = { 'a.txt': 'alpha', 'data/b.json': '{"b":1}' };
+      const release = await published(files);
+      const proxy = await metadataProxy(release.cdnOrigin, (_path, nth) =>
+        nth === 0 ? misbehaviour : 'pass',
+      );
+      const install = await temporaryFolder('sgk-install-');
+      try {
+        const updater = new PatchUpdater({
+          cdnUrl: `${proxy.url}${release.cdnPath}`,
+          prefix: release.prefix,
+          installDir: install,
+          stallTimeoutMs: 200,
+          retryBaseDelayMs: 1,
+        });
+
+        const result = await within(updater.update(), 'the update');
+
+        expect(result.updated).toBe(true);
+        expect(proxy.requestsFor(release.pointerPath)).toBe(2);
+        expect(await hashTree(install)).toEqual(hashSpec(files));
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
+
+  it.each([
+    ['cut-mid-body', 'NETWORK_ERROR'],
+    ['silent-after-headers', 'STALLED'],
+    ['silent-mid-body', 'STALLED'],
+    ['no-answer', 'STALLED'],
+  ] as const)('fails with a typed error when every answer is %s', async (misbehaviour, code) => {
+    const release = await published({ 'a.txt': 'alpha' });
+    const proxy = await metadataProxy(release.cdnOrigin, () => misbehaviour);
+    const install = await temporaryFolder('sgk-install-');
+    try {
+      const updater = new PatchUpdater({
+        cdnUrl: `${proxy.url}${release.cdnPath}`,
+        prefix: release.prefix,
+        installDir: install,
+        stallTimeoutMs: 100,
+        attempts: 2,
+        retryBaseDelayMs: 1,
+      });
+
+      const error = await failure(within(updater.check(), 'the check to fail'));
+
+      expect(isPatchError(error, code)).toBe(true);
+      expect(proxy.requestsFor(release.pointerPath)).toBe(2);
+      expect(await hashTree(install)).toEqual({});
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('stops with ABORTED when the caller aborts while the pointer stalls', async () => {
+    const release = await published({ 'a.txt': 'alpha' });
+    const proxy = await metadataProxy(release.cdnOrigin, () => 'silent-mid-body');
+    const install = await temporaryFolder('sgk-install-');
+    const controller = new AbortController();
+    try {
+      const updater = new PatchUpdater({
+        cdnUrl: `${proxy.url}${release.cdnPath}`,
+        prefix: release.prefix,
+        installDir: install,
+      });
+      const checking = updater.check({ signal: controller.signal });
+      expect(await eventually(() => proxy.requestsFor(release.pointerPath) > 0)).toBe(true);
+      controller.abort();
+
+      expect(isPatchError(await failure(within(checking, 'the aborted check')), 'ABORTED')).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
