@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
+import { runBoundedTasks } from './bounded-tasks.js';
 import { PatchError, isPatchError } from './errors.js';
 import { POINTER_KEY, parseManifest } from './manifest.js';
 import { parseAnyPointer } from './published-release.js';
@@ -64,10 +64,10 @@ export async function listReleaseSummaries(source: ReleaseListSource): Promise<R
     source.signal,
   );
   const pointer = pointerObject ? parseAnyPointer(pointerObject.bytes) : undefined;
-  const limit = pLimit(source.concurrency ?? 8);
-  const releases = await Promise.all(
-    ids.map((id) => limit(() => readSummary(source, id, pointer?.release === id))),
-  );
+  const releases: ReleaseSummary[] = [];
+  await runBoundedTasks(ids, source.concurrency ?? 8, source.signal, async (id, signal) => {
+    releases.push(await readSummary({ ...source, signal }, id, pointer?.release === id));
+  });
   releases.sort(
     (a, b) =>
       (a.sequence ?? Number.MAX_SAFE_INTEGER) - (b.sequence ?? Number.MAX_SAFE_INTEGER) ||
