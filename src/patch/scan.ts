@@ -309,8 +309,18 @@ async function readFileHash(
   signal: AbortSignal,
 ): Promise<{ sha256: string; size: number; chunks?: FileChunk[] }> {
   if (!chunking || size < chunking.threshold) return hashFile(path, { signal });
-  const result = await chunkFile(path, { parameters: chunking.parameters, wholeFileHash: true, signal });
-  return { sha256: result.sha256 ?? '', size: result.size, chunks: result.chunks };
+  const {
+    sha256,
+    size: bytes,
+    chunks,
+  } = await chunkFile(path, {
+    parameters: chunking.parameters,
+    wholeFileHash: true,
+    signal,
+  });
+  if (sha256 === undefined)
+    throw new TypeError(`chunkFile gave no SHA-256 of ${path} although asked for one.`);
+  return { sha256, size: bytes, chunks };
 }
 
 function assertScanChunking(chunking: ScanChunking): void {
