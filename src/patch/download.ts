@@ -1,11 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rm, stat } from 'node:fs/promises';
+import { cancelReadOnAbort } from '../core/client/read-body.js';
 import type { FetchLike } from '../core/client/request-json.js';
 import { renameWithRetry } from './atomic-file.js';
 import { PatchError, asAbortError, isPatchError, throwIfAborted } from './errors.js';
 import { patchBackoffDelay, sleepOrThrowAborted } from './retry.js';
-import { StallGuard, cancelReadOnAbort } from './stall-guard.js';
+import { StallGuard } from './stall-guard.js';
 
 /** Options of {@link downloadVerified}. */
 export interface DownloadOptions {

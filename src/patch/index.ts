@@ -62,7 +62,7 @@ export { diffAgainstPublished } from './plan.js';
 export type { PlannedUpload, PublishPlan } from './plan.js';
 export { downloadVerified } from './download.js';
 export { DEFAULT_MAX_MANIFEST_BYTES, DEFAULT_MAX_POINTER_BYTES, readBoundedBody } from './bounded-read.js';
-export type { BoundedReadOptions } from './bounded-read.js';
+export type { ReadBodyOptions } from '../core/client/read-body.js';
 export type { DownloadOptions, DownloadResult } from './download.js';
 export { stateLayout } from './state.js';
 export type { ApplyJournal, InstallState, StateLayout } from './state.js';

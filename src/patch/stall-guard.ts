@@ -32,7 +32,7 @@ export class StallGuard {
     else outer?.addEventListener('abort', this.forward, { once: true });
   }
 
-  /** The signal to pass to `fetch` and to {@link cancelReadOnAbort}. */
+  /** The signal to pass to `fetch` and to `cancelReadOnAbort`. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -61,34 +61,4 @@ export class StallGuard {
     this.disarm();
     this.outer?.removeEventListener('abort', this.forward);
   }
-}
-
-/**
- * Cancels `reader` as soon as `signal` aborts, which ends a pending read even when the `fetch` that made the body
- * does not: Node 20's fetch leaves the last read of a fully received body pending forever when its signal aborts,
- * and an injected `fetch` may ignore the signal once headers arrived. Returns a function that stops listening.
- *
- * @example
- * ```ts
- * const reader = response.body.getReader();
- * const stopCancelling = cancelReadOnAbort(reader, guard.signal);
- * try {
- *   for (let part = await reader.read(); !part.done; part = await reader.read()) use(part.value);
- * } finally {
- *   stopCancelling();
- * }
- * ```
- */
-export function cancelReadOnAbort(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  signal: AbortSignal | undefined,
-): () => void {
-  if (!signal) return () => undefined;
-  const cancel = (): void => void reader.cancel(signal.reason).catch(() => undefined);
-  if (signal.aborted) {
-    cancel();
-    return () => undefined;
-  }
-  signal.addEventListener('abort', cancel, { once: true });
-  return () => signal.removeEventListener('abort', cancel);
 }
