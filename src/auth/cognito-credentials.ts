@@ -1,3 +1,4 @@
+import { BodyTooLargeError, readBodyUpTo } from '../core/client/read-body.js';
 import type { FetchLike } from '../core/client/request-json.js';
 
 /**
@@ -103,6 +104,12 @@ export function createCognitoCredentialsClient(
   };
 }
 
+/**
+ * Largest Cognito Identity answer read: 64 KiB. Its answers (an identity id, an OpenID token, credentials) are
+ * under 4 KiB, so anything larger is not Cognito's answer and is refused without holding it in memory.
+ */
+const MAX_COGNITO_ANSWER_BYTES = 64 * 1024;
+
 async function postCognito(
   endpoint: string,
   operation: string,
@@ -125,8 +132,17 @@ async function postCognito(
         body: JSON.stringify(input),
         signal: controller.signal,
       });
-      text = await response.text();
+      text = new TextDecoder().decode(
+        await readBodyUpTo(response, MAX_COGNITO_ANSWER_BYTES, { signal: controller.signal }),
+      );
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new CognitoServiceError(
+          'InvalidResponse',
+          `Cognito answered with more than ${MAX_COGNITO_ANSWER_BYTES} bytes; refused without reading the rest.`,
+          { cause: error },
+        );
+      }
       if (controller.signal.aborted) {
         throw new CognitoServiceError('TimeoutError', `Cognito did not answer within ${timeoutMs} ms.`, {
           cause: error,

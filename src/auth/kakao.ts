@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BodyTooLargeError, readBodyUpTo } from '../core/client/read-body.js';
 import type { FetchLike } from '../core/client/request-json.js';
 import { AuthError } from './errors.js';
 
@@ -85,6 +86,12 @@ const tokenInfoSchema = z.object({
 
 const errorSchema = z.object({ code: z.number().int(), msg: z.string().optional() });
 
+/**
+ * Largest Kakao answer read: 64 KiB. Token information and Kakao's error bodies are about 100 bytes, so anything
+ * larger is not Kakao's answer and is refused without holding it in the Lambda's memory.
+ */
+const MAX_KAKAO_ANSWER_BYTES = 64 * 1024;
+
 /** Kakao codes that mean "this token is no good": -401 invalid/expired token, -2 malformed argument. */
 const TOKEN_REJECTED_CODES = new Set([-401, -2]);
 
@@ -116,8 +123,16 @@ export async function fetchKakaoTokenInfo(
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
       signal,
     });
-    text = await response.text();
+    text = new TextDecoder().decode(await readBodyUpTo(response, MAX_KAKAO_ANSWER_BYTES, { signal }));
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new KakaoApiError(
+        'KAKAO_UNAVAILABLE',
+        `Kakao answered with more than ${MAX_KAKAO_ANSWER_BYTES} bytes, which is not token information; try again later.`,
+        {},
+        error,
+      );
+    }
     if (signal.aborted) {
       throw new KakaoApiError(
         'KAKAO_TIMEOUT',

@@ -2,6 +2,7 @@ import { GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cogni
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoServiceError, createCognitoCredentialsClient } from '../../src/auth/cognito-credentials.js';
 import { type AuthServices, POOL_ID, PROVIDER, startAuthServices } from './support.js';
+import { startEndlessServer } from '../support/endless-server.js';
 
 let services: AuthServices;
 
@@ -95,5 +96,19 @@ describe('createCognitoCredentialsClient', () => {
     await services.kakao.configure({ slowMs: 0 });
 
     expect(error.name).toBe('TimeoutError');
+  });
+
+  it('refuses an endless answer as InvalidResponse without holding it', async () => {
+    const endless = await startEndlessServer({ 'content-type': 'application/x-amz-json-1.1' });
+    try {
+      const error = await rejection(
+        cognitoClient(`${endless.url}/`).getCredentialsForIdentity({ IdentityId: 'a:b', Logins: {} }),
+      );
+
+      expect(error.name).toBe('InvalidResponse');
+      expect(endless.sent()).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await endless.close();
+    }
   });
 });

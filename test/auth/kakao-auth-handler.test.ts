@@ -18,6 +18,7 @@ import {
   restApiEvent,
   startAuthServices,
 } from './support.js';
+import { startEndlessServer } from '../support/endless-server.js';
 
 type ErrorAnswer = { error: { code: string; message: string } };
 
@@ -266,6 +267,19 @@ describe('createKakaoAuthHandler when Kakao fails', () => {
 
     expect(result.statusCode).toBe(504);
     expect(bodyOf<ErrorAnswer>(result).error.code).toBe('KAKAO_TIMEOUT');
+  });
+
+  it('answers 502 KAKAO_UNAVAILABLE for an endless answer, without holding it', async () => {
+    const endless = await startEndlessServer({ 'content-type': 'application/json' });
+    try {
+      const result = await postToken(handlerWith({ kakaoApiBaseUrl: endless.url }), mint());
+
+      expect(result.statusCode).toBe(502);
+      expect(bodyOf<ErrorAnswer>(result).error.code).toBe('KAKAO_UNAVAILABLE');
+      expect(endless.sent()).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await endless.close();
+    }
   });
 
   it('gives up on Kakao when the Lambda is about to time out', async () => {

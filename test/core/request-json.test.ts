@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClientError, requestJson } from '../../src/core/client/request-json.js';
+import { startEndlessServer } from '../support/endless-server.js';
 
 type Route = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
@@ -106,5 +107,63 @@ describe('requestJson', () => {
   it('reports INVALID_RESPONSE for a 200 answer that is not JSON', async () => {
     routes.set('/html', (_request, response) => response.writeHead(200).end('<html>'));
     await expect(requestJson(`${base}/html`, { fetch })).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
+
+  it('refuses an endless answer with INVALID_RESPONSE once it passes maxResponseBytes', async () => {
+    const endless = await startEndlessServer({ 'content-type': 'application/json' });
+    try {
+      const failure = await requestJson(endless.url, { fetch, maxResponseBytes: 1024 * 1024 }).catch(
+        (error: unknown) => error,
+      );
+
+      expect(failure).toMatchObject({ code: 'INVALID_RESPONSE', status: 200 });
+      // Socket buffers hold some bytes the client never read; far below what the server would send.
+      expect(endless.sent()).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await endless.close();
+    }
+  });
+
+  it('refuses a Content-Length over the limit before reading the body', async () => {
+    routes.set('/declared', (_request, response) => {
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(2 * 1024 * 1024),
+      });
+      response.write('{"a":');
+    });
+    const failure = await requestJson(`${base}/declared`, { fetch, maxResponseBytes: 1024 * 1024 }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: 'INVALID_RESPONSE' });
+    expect((failure as Error).message).toContain('over 1048576 bytes');
+  });
+
+  it('reads an answer of exactly maxResponseBytes', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(100) });
+    routes.set('/exact', (_request, response) => json(response, 200, JSON.parse(body)));
+    const answer = await requestJson<{ pad: string }>(`${base}/exact`, {
+      fetch,
+      maxResponseBytes: body.length,
+    });
+    expect(answer.pad).toHaveLength(100);
+  });
+
+  it('reports ABORTED, not TIMEOUT, when the caller aborts while the answer streams', async () => {
+    const controller = new AbortController();
+    routes.set('/half', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"a":');
+    });
+    const abortAfterHeaders = async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      controller.abort();
+      return response;
+    };
+    const failure = await requestJson(`${base}/half`, {
+      fetch: abortAfterHeaders,
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ABORTED' });
   });
 });

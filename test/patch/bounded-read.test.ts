@@ -6,7 +6,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PatchPublisher,
   PatchUpdater,
@@ -23,6 +23,7 @@ import {
   temporaryFolder,
   writeTree,
 } from './support.js';
+import { startEndlessServer } from '../support/endless-server.js';
 import { boundedWaits } from '../support/waits.js';
 
 const env = startPatchSuite('patch-bounded');
@@ -136,54 +137,24 @@ describe('the updater with oversized documents', () => {
 });
 
 describe('a hostile server on loopback', () => {
-  let server: Server;
-  let base = '';
-  let sent = 0;
-  let mode: 'declared-1gib' | 'endless' = 'declared-1gib';
-
-  beforeAll(async () => {
-    server = createServer((_request, response) => {
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      if (mode === 'declared-1gib') response.writeHead(200, { 'content-length': String(2 ** 30) });
-      else response.writeHead(200);
-      // Writes only while the client reads, and at most 32 MiB: the loop stops by itself.
-      const pump = (): void => {
-        while (sent < 32 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!response.write(chunk)) {
-            response.once('drain', pump);
-            return;
-          }
-        }
-        response.end();
-      };
-      response.on('close', () => response.removeAllListeners('drain'));
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  it.each(['declared-1gib', 'endless'] as const)(
-    'refuses a %s version.json after at most a few chunks',
-    async (which) => {
-      mode = which;
-      sent = 0;
+  it.each([
+    ['declared-1gib', { 'content-length': String(2 ** 30) }],
+    ['endless', {}],
+  ] as const)('refuses a %s version.json after at most a few chunks', async (_which, headers) => {
+    const endless = await startEndlessServer(headers);
+    try {
       const install = await temporaryFolder('sgk-install-');
-      const updater = new PatchUpdater({ cdnUrl: base, installDir: install, attempts: 1 });
+      const updater = new PatchUpdater({ cdnUrl: endless.url, installDir: install, attempts: 1 });
 
       const error = await failure(updater.check());
 
       expect(isPatchError(error, 'TOO_LARGE')).toBe(true);
-      // Socket buffers hold some bytes the client never read; far below the 32 MiB the server would send.
-      expect(sent).toBeLessThan(8 * 1024 * 1024);
-    },
-  );
+      // Socket buffers hold some bytes the client never read; far below what the server would send.
+      expect(endless.sent()).toBeLessThan(8 * 1024 * 1024);
+    } finally {
+      await endless.close();
+    }
+  });
 });
 
 /** What the metadata proxy does with one request for a pointer or manifest (content objects always pass). */

@@ -1,5 +1,6 @@
 import { backoffDelay, sleep } from '../backoff.js';
 import { GameKitError } from '../errors.js';
+import { BodyTooLargeError, readBodyUpTo } from './read-body.js';
 
 /** A `fetch` function (the global one, or an injected one such as a test server's or a signing wrapper). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -58,7 +59,15 @@ export interface RequestJsonOptions {
   retryBaseMs?: number;
   /** Cap of the backoff; default 20 000 ms. */
   retryMaxDelayMs?: number;
+  /** Largest answer body read; a larger one fails with `INVALID_RESPONSE`. Default {@link MAX_RESPONSE_BYTES}. */
+  maxResponseBytes?: number;
 }
+
+/**
+ * Default limit of an answer body: 10 MiB. API Gateway (REST and HTTP APIs) never sends a payload over 10 MB (a
+ * quota that cannot be raised), so only a wrong endpoint or a hostile one sends more, and it is not held in memory.
+ */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -124,7 +133,10 @@ async function attemptRequest<T>(url: string, options: RequestJsonOptions): Prom
     throw new HttpClientError('NETWORK', `Could not reach ${new URL(url).host}.`, { cause: error });
   }
   try {
-    const text = await response.text();
+    const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const text = new TextDecoder().decode(
+      await readBodyUpTo(response, maxBytes, { signal: controller.signal }),
+    );
     const requestId =
       response.headers.get('x-amzn-requestid') ?? response.headers.get('apigw-requestid') ?? undefined;
     let parsed: unknown;
@@ -151,6 +163,15 @@ async function attemptRequest<T>(url: string, options: RequestJsonOptions): Prom
     return parsed as T;
   } catch (error) {
     if (error instanceof HttpClientError) throw error;
+    if (error instanceof BodyTooLargeError) {
+      throw new HttpClientError(
+        'INVALID_RESPONSE',
+        `The answer from ${new URL(url).host} is over ${error.maxBytes} bytes; refused without reading the rest.`,
+        { status: response.status, cause: error },
+      );
+    }
+    if (options.signal?.aborted)
+      throw new HttpClientError('ABORTED', 'The request was aborted.', { cause: error });
     if (controller.signal.aborted) {
       throw new HttpClientError(
         'TIMEOUT',
