@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PatchPublisher,
   PatchUpdater,
+  type PatchUpdaterOptions,
   isPatchError,
   readBoundedBody,
   serializeDocument,
@@ -202,7 +203,19 @@ async function metadataProxy(upstream: string, behave: (path: string, nth: numbe
 }
 
 describe('a pointer or manifest whose response stalls or breaks', () => {
-  async function published(files: Record<string, string>) {
+  /**
+   * Publishes `files`, starts a metadata proxy that behaves as `behave` in front of the CDN route, and runs `body`
+   * with an updater (empty install, `options` added) that reads through it; closes the proxy afterwards.
+   */
+  async function throughProxy(
+    files: Record<string, string>,
+    behave: (path: string, nth: number) => MetadataMisbehaviour,
+    options: Partial<PatchUpdaterOptions>,
+    body: (
+      updater: PatchUpdater,
+      context: { install: string; pointerRequests: () => number },
+    ) => Promise<void>,
+  ): Promise<void> {
     const prefix = `bounded-${++counter}`;
     const source = await temporaryFolder('sgk-src-');
     await writeTree(source, files);
@@ -210,40 +223,35 @@ describe('a pointer or manifest whose response stalls or breaks', () => {
     await publisher.scan(source);
     await publisher.publish();
     const cdn = new URL(env.cdn);
-    return {
-      prefix,
-      cdnOrigin: cdn.origin,
-      cdnPath: cdn.pathname,
-      pointerPath: `${cdn.pathname}/${prefix}/version.json`,
-    };
+    const proxy = await metadataProxy(cdn.origin, behave);
+    const install = await temporaryFolder('sgk-install-');
+    try {
+      const updater = new PatchUpdater({
+        cdnUrl: `${proxy.url}${cdn.pathname}`,
+        prefix,
+        installDir: install,
+        ...options,
+      });
+      const pointerPath = `${cdn.pathname}/${prefix}/version.json`;
+      await body(updater, { install, pointerRequests: () => proxy.requestsFor(pointerPath) });
+    } finally {
+      await proxy.close();
+    }
   }
 
   it.each(['cut-mid-body', 'silent-after-headers', 'silent-mid-body', 'no-answer'] as const)(
     'tries again when the first answer for every document is %s, and installs',
     async (misbehaviour) => {
       const files = { 'a.txt': 'alpha', 'data/b.json': '{"b":1}' };
-      const release = await published(files);
-      const proxy = await metadataProxy(release.cdnOrigin, (_path, nth) =>
-        nth === 0 ? misbehaviour : 'pass',
-      );
-      const install = await temporaryFolder('sgk-install-');
-      try {
-        const updater = new PatchUpdater({
-          cdnUrl: `${proxy.url}${release.cdnPath}`,
-          prefix: release.prefix,
-          installDir: install,
-          stallTimeoutMs: 200,
-          retryBaseDelayMs: 1,
-        });
-
+      const firstOnly = (_path: string, nth: number) => (nth === 0 ? misbehaviour : 'pass');
+      const options = { stallTimeoutMs: 200, retryBaseDelayMs: 1 };
+      await throughProxy(files, firstOnly, options, async (updater, { install, pointerRequests }) => {
         const result = await within(updater.update(), 'the update');
 
         expect(result.updated).toBe(true);
-        expect(proxy.requestsFor(release.pointerPath)).toBe(2);
+        expect(pointerRequests()).toBe(2);
         expect(await hashTree(install)).toEqual(hashSpec(files));
-      } finally {
-        await proxy.close();
-      }
+      });
     },
   );
 
@@ -253,47 +261,34 @@ describe('a pointer or manifest whose response stalls or breaks', () => {
     ['silent-mid-body', 'STALLED'],
     ['no-answer', 'STALLED'],
   ] as const)('fails with a typed error when every answer is %s', async (misbehaviour, code) => {
-    const release = await published({ 'a.txt': 'alpha' });
-    const proxy = await metadataProxy(release.cdnOrigin, () => misbehaviour);
-    const install = await temporaryFolder('sgk-install-');
-    try {
-      const updater = new PatchUpdater({
-        cdnUrl: `${proxy.url}${release.cdnPath}`,
-        prefix: release.prefix,
-        installDir: install,
-        stallTimeoutMs: 100,
-        attempts: 2,
-        retryBaseDelayMs: 1,
-      });
+    const options = { stallTimeoutMs: 100, attempts: 2, retryBaseDelayMs: 1 };
+    await throughProxy(
+      { 'a.txt': 'alpha' },
+      () => misbehaviour,
+      options,
+      async (updater, context) => {
+        const error = await failure(within(updater.check(), 'the check to fail'));
 
-      const error = await failure(within(updater.check(), 'the check to fail'));
-
-      expect(isPatchError(error, code)).toBe(true);
-      expect(proxy.requestsFor(release.pointerPath)).toBe(2);
-      expect(await hashTree(install)).toEqual({});
-    } finally {
-      await proxy.close();
-    }
+        expect(isPatchError(error, code)).toBe(true);
+        expect(context.pointerRequests()).toBe(2);
+        expect(await hashTree(context.install)).toEqual({});
+      },
+    );
   });
 
   it('stops with ABORTED when the caller aborts while the pointer stalls', async () => {
-    const release = await published({ 'a.txt': 'alpha' });
-    const proxy = await metadataProxy(release.cdnOrigin, () => 'silent-mid-body');
-    const install = await temporaryFolder('sgk-install-');
     const controller = new AbortController();
-    try {
-      const updater = new PatchUpdater({
-        cdnUrl: `${proxy.url}${release.cdnPath}`,
-        prefix: release.prefix,
-        installDir: install,
-      });
-      const checking = updater.check({ signal: controller.signal });
-      expect(await eventually(() => proxy.requestsFor(release.pointerPath) > 0)).toBe(true);
-      controller.abort();
+    await throughProxy(
+      { 'a.txt': 'alpha' },
+      () => 'silent-mid-body',
+      {},
+      async (updater, { pointerRequests }) => {
+        const checking = updater.check({ signal: controller.signal });
+        expect(await eventually(() => pointerRequests() > 0)).toBe(true);
+        controller.abort();
 
-      expect(isPatchError(await failure(within(checking, 'the aborted check')), 'ABORTED')).toBe(true);
-    } finally {
-      await proxy.close();
-    }
+        expect(isPatchError(await failure(within(checking, 'the aborted check')), 'ABORTED')).toBe(true);
+      },
+    );
   });
 });
