@@ -17,6 +17,7 @@ import {
 } from '../../src/patch/index.js';
 import {
   failure,
+  getOnNewConnection,
   hashSpec,
   hashTree,
   recordingFetch,
@@ -175,20 +176,17 @@ async function metadataProxy(upstream: string, behave: (path: string, nth: numbe
     const content = path.includes('/blobs/') || path.includes('/chunks/');
     const misbehaviour = content ? 'pass' : behave(path, nth);
     if (misbehaviour === 'no-answer') return;
+    // A failed upstream GET reaches the client as a broken connection, never as an unhandled rejection.
     void (async () => {
-      const answer = await fetch(`${upstream}${path}`);
-      const body = new Uint8Array(await answer.arrayBuffer());
-      const headers: Record<string, string> = {};
-      answer.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      response.writeHead(answer.status, headers);
+      const answer = await getOnNewConnection(`${upstream}${path}`);
+      const body = answer.body;
+      response.writeHead(answer.status, answer.headers);
       if (misbehaviour === 'pass') response.end(body);
       else if (misbehaviour === 'silent-mid-body') response.write(body.subarray(0, body.length >> 1));
       else if (misbehaviour === 'cut-mid-body') {
         response.write(body.subarray(0, body.length >> 1), () => response.socket?.destroy());
       } else response.flushHeaders();
-    })();
+    })().catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -8,6 +8,7 @@ import { chunkEncoding, chunkKey, chunkRefsOf } from '../../src/patch/release-fo
 import type { ChunkRef } from '../../src/patch/release-format.js';
 import {
   hashSpec,
+  getOnNewConnection,
   hashTree,
   seededBigBytes,
   seededBytes,
@@ -36,16 +37,14 @@ async function cuttingProxy(upstream: string, cutPath: string, cutAfter: number)
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? '/';
     requests.push({ path, range: request.headers.range });
+    // A failed upstream GET reaches the client as a broken connection, never as an unhandled rejection.
     void (async () => {
-      const upstreamResponse = await fetch(`${upstream}${path}`, {
-        headers: request.headers.range ? { range: request.headers.range } : {},
-      });
-      const headers: Record<string, string> = {};
-      upstreamResponse.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      response.writeHead(upstreamResponse.status, headers);
-      const body = new Uint8Array(await upstreamResponse.arrayBuffer());
+      const answer = await getOnNewConnection(
+        `${upstream}${path}`,
+        request.headers.range ? { range: request.headers.range } : {},
+      );
+      response.writeHead(answer.status, answer.headers);
+      const body = answer.body;
       if (!cut && path === cutPath) {
         cut = true;
         response.write(body.subarray(0, cutAfter));
@@ -54,7 +53,7 @@ async function cuttingProxy(upstream: string, cutPath: string, cutAfter: number)
         return;
       }
       response.end(body);
-    })();
+    })().catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

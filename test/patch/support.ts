@@ -2,6 +2,7 @@ import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/
 import { Command } from 'commander';
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, inject, vi } from 'vitest';
@@ -368,4 +369,43 @@ let counters = 0;
 export function seededBigBytes(seed: number, length: number): Buffer {
   const key = createHash('sha256').update(`seed-${seed}`).digest().subarray(0, 16);
   return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(length));
+}
+
+/** A whole answer of {@link getOnNewConnection}. */
+export interface UpstreamAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+/**
+ * GETs `url` on a connection of its own (no keep-alive) and buffers the answer, for test proxies in front of the
+ * local stack: a reused idle socket can be closed by the server just as a request goes out ("other side closed"),
+ * which would fail a proxied request the test did not mean to fail. Rejects on any other network error.
+ *
+ * @example
+ * ```ts
+ * const answer = await getOnNewConnection(`${env.cdn}/update/version.json`, { range: 'bytes=0-9' });
+ * response.writeHead(answer.status, answer.headers).end(answer.body);
+ * ```
+ */
+export function getOnNewConnection(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { agent: false, headers }, (answer) => {
+      const parts: Buffer[] = [];
+      answer.on('data', (part: Buffer) => parts.push(part));
+      answer.on('error', reject);
+      answer.on('end', () => {
+        const answerHeaders: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (value !== undefined) answerHeaders[name] = value;
+        }
+        resolve({ status: answer.statusCode ?? 0, headers: answerHeaders, body: Buffer.concat(parts) });
+      });
+    });
+    request.on('error', reject);
+  });
 }
