@@ -184,7 +184,7 @@ async function metadataProxy(upstream: string, behave: (path: string, nth: numbe
       if (misbehaviour === 'pass') response.end(body);
       else if (misbehaviour === 'silent-mid-body') response.write(body.subarray(0, body.length >> 1));
       else if (misbehaviour === 'cut-mid-body') {
-        response.write(body.subarray(0, body.length >> 1), () => response.socket?.destroy());
+        response.write(body.subarray(0, body.length >> 1), () => response.socket?.resetAndDestroy());
       } else response.flushHeaders();
     })().catch(() => response.destroy());
   });

@@ -23,7 +23,7 @@ const { within } = boundedWaits(10_000, 10);
 
 /**
  * A proxy on 127.0.0.1 in front of the CDN route that passes requests through, records their `Range` headers,
- * and, once, cuts the connection to `cutPath` after `cutAfter` body bytes. It cuts only after `readAll()` was
+ * and, once, cuts the connection to `cutPath` (a TCP reset) after `cutAfter` body bytes. It cuts only after `readAll()` was
  * called (the client has taken in every byte sent) or 10 s have passed: bytes still in flight when a socket
  * closes are lost by any HTTP client, so without this wait the client may resume from fewer bytes.
  */
@@ -49,7 +49,9 @@ async function cuttingProxy(upstream: string, cutPath: string, cutAfter: number)
         cut = true;
         response.write(body.subarray(0, cutAfter));
         await within(clientReadAll, 'the client to take in the bytes before the cut').catch(() => undefined);
-        response.socket?.destroy();
+        // A reset, not a FIN: Node 22's bundled undici (6.x) throws an uncatchable assertion when a FIN arrives
+        // while the body it is delivering is paused by backpressure (nodejs/undici#5360, fixed in undici 7+).
+        response.socket?.resetAndDestroy();
         return;
       }
       response.end(body);

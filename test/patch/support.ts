@@ -371,6 +371,15 @@ export function seededBigBytes(seed: number, length: number): Buffer {
   return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(length));
 }
 
+/** Headers that describe one connection, not the answer (RFC 9110 §7.6.1), dropped by {@link getOnNewConnection}. */
+const HOP_BY_HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+]);
+
 /** A whole answer of {@link getOnNewConnection}. */
 export interface UpstreamAnswer {
   status: number;
@@ -379,7 +388,8 @@ export interface UpstreamAnswer {
 }
 
 /**
- * GETs `url` on a connection of its own (no keep-alive) and buffers the answer, for test proxies in front of the
+ * GETs `url` on a connection of its own (no keep-alive) and buffers the answer without its hop-by-hop headers, for
+ * test proxies in front of the
  * local stack: a reused idle socket can be closed by the server just as a request goes out ("other side closed"),
  * which would fail a proxied request the test did not mean to fail. Rejects on any other network error.
  *
@@ -401,7 +411,9 @@ export function getOnNewConnection(
       answer.on('end', () => {
         const answerHeaders: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(answer.headers)) {
-          if (value !== undefined) answerHeaders[name] = value;
+          // Hop-by-hop headers are the proxy's own business: forwarding this connection's `Connection: close`
+          // would make the proxy close its connection to the client after each answer.
+          if (value !== undefined && !HOP_BY_HOP_HEADERS.has(name)) answerHeaders[name] = value;
         }
         resolve({ status: answer.statusCode ?? 0, headers: answerHeaders, body: Buffer.concat(parts) });
       });
