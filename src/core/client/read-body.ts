@@ -23,7 +23,7 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Options of {@link readBodyUpTo}. */
+/** Options of `readBodyUpTo` and of the patch module's `readBoundedBody`. */
 export interface ReadBodyOptions {
   /** Ends the read (even a pending one, whatever the `fetch`) and throws its reason. */
   signal?: AbortSignal;
